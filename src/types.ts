@@ -1,0 +1,42 @@
+/** ASGI 3.0 types (HTTP spec 2.x), spelled as the spec spells them because they are the wire protocol. */
+
+/** The connection scope of an HTTP request. */
+export interface HTTPScope {
+  type: 'http'
+  asgi: { version: '3.0'; spec_version: string }
+  http_version: '1.1' | '2'
+  method: string
+  scheme: 'http' | 'https'
+  path: string
+  raw_path: Uint8Array
+  query_string: Uint8Array
+  root_path: string
+  /** Lower-cased names, latin-1 bytes. */
+  headers: [Uint8Array, Uint8Array][]
+  client: [string, number] | null
+  server: [string, number | null] | null
+  state?: Record<string, unknown>
+  extensions?: Record<string, unknown>
+}
+
+/** The scope of the lifespan protocol. */
+export interface LifespanScope {
+  type: 'lifespan'
+  asgi: { version: '3.0'; spec_version?: string }
+  state?: Record<string, unknown>
+}
+
+/** Any scope an ASGI app may be called with. */
+export type Scope = HTTPScope | LifespanScope
+
+/** An ASGI event: `type` names it, the rest is its payload. */
+export type Message = { type: string; [k: string]: unknown }
+
+/** Awaits the next event from the server. */
+export type Receive = () => Promise<Message>
+
+/** Hands an event to the server. */
+export type Send = (message: Message) => Promise<void>
+
+/** An ASGI 3.0 application. */
+export type ASGIApp = (scope: Scope, receive: Receive, send: Send) => Promise<void>

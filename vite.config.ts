@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config'
+
+// Library build: one ESM file per public entry point; declarations come from tsc (see "build").
+export default defineConfig({
+  // Workbox reads process.env.NODE_ENV; without this a bundle dies with "process is not defined".
+  define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'production') },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    lib: {
+      entry: {
+        index: 'src/index.ts',
+        sw: 'src/sw/index.ts',
+        storage: 'src/storage/index.ts',
+      },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      external: [/^workbox-/, 'idb-keyval', /^mime/],
+    },
+  },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    environment: 'node',
+  },
+})

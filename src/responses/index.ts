@@ -2,6 +2,4 @@
 export { Response, HTMLResponse, PlainTextResponse, type Content, type ResponseInit, type ResponseOptions } from './response.js'
 export { JSONResponse, UJSONResponse } from './json.js'
 export { RedirectResponse } from './redirect.js'
-export { StreamingResponse, type StreamContent } from './streaming.js'
-export { FileResponse, type FileResponseOptions } from './file.js'
 export type { CookieOptions, DeleteCookieOptions } from './cookies.js'

@@ -1,0 +1,169 @@
+import { Response, type ResponseInit } from './response.js'
+
+const utf8 = new TextEncoder()
+
+/** How one dialect writes the things Python's and JavaScript's JSON disagree on. */
+interface Dialect {
+  /** Text of a finite number that is not an integer below 1e16. */
+  float(digits: string, exponent: number, value: number): string
+  /** Text of NaN and the infinities, or null to refuse them. */
+  nonFinite: ((value: number) => string) | null
+  /** Text of a boolean used as a Map key. */
+  boolKey(value: boolean): string
+  /** Whether to refuse strings that cannot be encoded as UTF-8 (lone surrogates). */
+  strictStrings: boolean
+}
+
+/** Splits a number into its shortest round-trip digits and decimal exponent (`d.ddd × 10^exp`). */
+function shortest(value: number): [string, number] {
+  const text = Math.abs(value).toExponential() // shortest digits that round-trip
+  const e = text.indexOf('e')
+  return [text.slice(0, e).replace('.', ''), Number(text.slice(e + 1))]
+}
+
+/** Python's float repr: fixed notation for exponents -4..15, otherwise `d.ddde±XX`. */
+function pythonFloat(digits: string, exponent: number, value: number, padExponent: boolean): string {
+  const sign = value < 0 ? '-' : ''
+  if (exponent >= -4 && exponent < 16) {
+    if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`
+    const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0')
+    const fraction = digits.slice(exponent + 1) || '0'
+    return `${sign}${whole}.${fraction}`
+  }
+  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits
+  const magnitude = String(Math.abs(exponent))
+  return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${padExponent ? magnitude.padStart(2, '0') : magnitude}`
+}
+
+const PYTHON: Dialect = {
+  float: (digits, exponent, value) => pythonFloat(digits, exponent, value, true),
+  nonFinite: null,
+  boolKey: (value) => String(value),
+  strictStrings: true,
+}
+
+const UJSON: Dialect = {
+  float: (digits, exponent, value) => pythonFloat(digits, exponent, value, false),
+  nonFinite: (value) => (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'),
+  boolKey: (value) => (value ? 'True' : 'False'),
+  strictStrings: false,
+}
+
+function numberText(value: number, dialect: Dialect): string {
+  if (!Number.isFinite(value)) {
+    if (dialect.nonFinite) return dialect.nonFinite(value)
+    throw new RangeError(`Out of range float values are not JSON compliant: ${value}`)
+  }
+  // A JavaScript number cannot say whether Python held an int or a float: integral values below
+  // 1e16 are taken as ints, everything else as floats.
+  if (Number.isInteger(value) && Math.abs(value) < 1e16) return String(value)
+  const [digits, exponent] = shortest(value)
+  return dialect.float(digits, exponent, value)
+}
+
+function stringText(value: string, dialect: Dialect): string {
+  // JSON.stringify escapes exactly what Python's json escapes with ensure_ascii=False (", \, named
+  // escapes, other C0 as lower-case \u00xx), except lone surrogates, which Python cannot encode.
+  if (dialect.strictStrings && !value.isWellFormed()) {
+    throw new TypeError(`String contains a lone surrogate and cannot be encoded as UTF-8: ${JSON.stringify(value).slice(0, 40)}`)
+  }
+  return JSON.stringify(value)
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'Object'
+  return typeof value
+}
+
+function keyText(key: unknown, dialect: Dialect): string {
+  if (typeof key === 'string') return stringText(key, dialect)
+  if (typeof key === 'number') return `"${numberText(key, dialect)}"`
+  if (typeof key === 'boolean') return `"${dialect.boolKey(key)}"`
+  if (key === null) return '"null"'
+  throw new TypeError(`keys must be str, int, float, bool or None, not ${typeName(key)}`)
+}
+
+function serialize(value: unknown, key: string, dialect: Dialect, ancestors: object[]): string | undefined {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON(key: string): unknown }).toJSON(key)
+  }
+  switch (typeof value) {
+    case 'string':
+      return stringText(value, dialect)
+    case 'number':
+      return numberText(value, dialect)
+    case 'boolean':
+      return value ? 'true' : 'false'
+    case 'undefined':
+      return undefined
+    case 'object':
+      break
+    default:
+      throw new TypeError(`Object of type ${typeof value} is not JSON serializable`)
+  }
+  if (value === null) return 'null'
+  if (ancestors.includes(value)) throw new TypeError('Circular reference detected')
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) {
+    throw new TypeError(`Object of type ${typeName(value)} is not JSON serializable`)
+  }
+  ancestors.push(value)
+  let out: string
+  if (Array.isArray(value)) {
+    const items: string[] = []
+    for (let i = 0; i < value.length; i++) items.push(serialize(value[i], String(i), dialect, ancestors) ?? 'null')
+    out = `[${items.join(',')}]`
+  } else {
+    const entries: Iterable<[unknown, unknown]> = value instanceof Map ? value : Object.entries(value)
+    const members: string[] = []
+    for (const [k, v] of entries) {
+      const text = serialize(v, String(k), dialect, ancestors)
+      if (text !== undefined) members.push(`${keyText(k, dialect)}:${text}`)
+    }
+    out = `{${members.join(',')}}`
+  }
+  ancestors.pop()
+  return out
+}
+
+function dumps(content: unknown, dialect: Dialect): string {
+  const text = serialize(content, '', dialect, [])
+  if (text === undefined) throw new TypeError(`Object of type ${typeof content} is not JSON serializable`)
+  return text
+}
+
+/**
+ * Writes `content` as Python's `json.dumps(content, ensure_ascii=False, allow_nan=False,
+ * separators=(",", ":"))` would. Maps keep their insertion order and may have number, boolean or
+ * null keys, as Python dicts may.
+ */
+export function pythonJSON(content: unknown): string {
+  return dumps(content, PYTHON)
+}
+
+/** Writes `content` as `ujson.dumps(content, ensure_ascii=False)` (ujson 5.x) would. */
+export function ujsonJSON(content: unknown): string {
+  // Only strings can hold a '/', so escaping it over the whole text is safe.
+  return dumps(content, UJSON).replaceAll('/', '\\/')
+}
+
+/** An `application/json` response rendered as Starlette's JSONResponse renders it. */
+export class JSONResponse extends Response {
+  static override mediaType: string | null = 'application/json'
+
+  constructor(content: unknown, init?: ResponseInit) {
+    if (arguments.length === 0) throw new TypeError(`${new.target.name} requires content`)
+    super(content, init)
+  }
+
+  override render(content: unknown): Uint8Array {
+    return utf8.encode(pythonJSON(content))
+  }
+}
+
+/** A JSON response rendered as ujson does (FastAPI's UJSONResponse): `\/`, bare NaN/Infinity. */
+export class UJSONResponse extends JSONResponse {
+  override render(content: unknown): Uint8Array {
+    return utf8.encode(ujsonJSON(content))
+  }
+}

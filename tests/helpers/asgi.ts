@@ -1,0 +1,65 @@
+import type { HTTPScope, Message, Receive, Send } from '../../src/types.js'
+
+/** A GET scope for `path`, with optional extra fields. */
+export function httpScope(overrides: Partial<HTTPScope> = {}): HTTPScope {
+  return {
+    type: 'http',
+    asgi: { version: '3.0', spec_version: '2.4' },
+    http_version: '1.1',
+    method: 'GET',
+    scheme: 'http',
+    path: '/',
+    raw_path: new TextEncoder().encode('/'),
+    query_string: new Uint8Array(0),
+    root_path: '',
+    headers: [],
+    client: null,
+    server: ['testserver', 80],
+    ...overrides,
+  }
+}
+
+/** A receive that yields one empty request, then waits for `disconnect()`. */
+export function scriptedReceive(): Receive & { disconnect(): void } {
+  let first = true
+  let disconnect!: () => void
+  const disconnected = new Promise<Message>((resolve) => (disconnect = () => resolve({ type: 'http.disconnect' })))
+  const receive = (async () => {
+    if (first) {
+      first = false
+      return { type: 'http.request', body: new Uint8Array(0), more_body: false }
+    }
+    return disconnected
+  }) as Receive & { disconnect(): void }
+  receive.disconnect = disconnect
+  return receive
+}
+
+/** A send that records every message. */
+export function recordingSend(): Send & { messages: Message[] } {
+  const messages: Message[] = []
+  const send = (async (message: Message) => {
+    messages.push(message)
+  }) as Send & { messages: Message[] }
+  send.messages = messages
+  return send
+}
+
+/** Calls an ASGI app with a GET scope and returns what it sent. */
+export async function call(app: (scope: HTTPScope, receive: Receive, send: Send) => Promise<void>, scope = httpScope()): Promise<Message[]> {
+  const send = recordingSend()
+  await app(scope, scriptedReceive(), send)
+  return send.messages
+}
+
+const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes)
+
+/** The start message's headers as latin-1 string pairs. */
+export function headerPairs(message: Message): [string, string][] {
+  return (message.headers as [Uint8Array, Uint8Array][]).map(([k, v]) => [latin1(k), latin1(v)])
+}
+
+/** Every body message's bytes joined, as text. */
+export function bodyText(messages: Message[]): string {
+  return new TextDecoder().decode(Buffer.concat(messages.filter((m) => m.type === 'http.response.body').map((m) => m.body as Uint8Array)))
+}

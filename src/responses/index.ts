@@ -2,4 +2,5 @@
 export { Response, HTMLResponse, PlainTextResponse, type Content, type ResponseInit, type ResponseOptions } from './response.js'
 export { JSONResponse, UJSONResponse } from './json.js'
 export { RedirectResponse } from './redirect.js'
+export { StreamingResponse, type StreamChunk, type StreamContent } from './streaming.js'
 export type { CookieOptions, DeleteCookieOptions } from './cookies.js'

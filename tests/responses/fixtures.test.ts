@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response, UJSONResponse } from '../../src/responses/index.js'
-import type { Message } from '../../src/types.js'
-import { call, headerPairs } from '../helpers/asgi.js'
+import { call } from '../helpers/asgi.js'
+import { decode, normalise } from '../helpers/fixtures.js'
 
 // Golden fixtures recorded from real Starlette by scripts/starlette-fixtures.py (`npm run fixtures`).
 interface Spec {
@@ -20,20 +20,6 @@ interface Case {
   expected: { messages?: Record<string, unknown>[]; error?: string }
 }
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/responses.json', import.meta.url), 'utf8')) as { clock: string; cases: Case[] }
-
-/** Spec value -> JavaScript value (see the markers in the script's docstring). */
-export function decode(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decode)
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, unknown>
-    if ('$bytes' in v) return new Uint8Array(Buffer.from(v.$bytes as string, 'base64'))
-    if ('$float' in v) return { nan: NaN, inf: Infinity, '-inf': -Infinity }[v.$float as string]
-    if ('$map' in v) return new Map((v.$map as [unknown, unknown][]).map(([k, x]) => [decode(k), decode(x)]))
-    if ('$date' in v) return new Date(v.$date as string)
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]))
-  }
-  return value
-}
 
 const classes: Record<string, typeof Response> = { Response, HTMLResponse, PlainTextResponse, JSONResponse, UJSONResponse }
 
@@ -61,20 +47,6 @@ function build(spec: Spec): Response {
     else throw new Error(`unknown op ${op}`)
   }
   return response
-}
-
-/** ASGI messages in the fixture's form: headers as latin-1 strings, bodies as base64. */
-export function normalise(messages: Message[]): Record<string, unknown>[] {
-  return messages.map((m) => {
-    const out: Record<string, unknown> = { type: m.type }
-    if ('status' in m) {
-      out.status = m.status
-      out.headers = headerPairs(m)
-    }
-    if ('body' in m) out.body = { $bytes: Buffer.from(m.body as Uint8Array).toString('base64') }
-    if ('more_body' in m) out.more_body = m.more_body
-    return out
-  })
 }
 
 describe(`Starlette ${'0.26.1'} golden fixtures`, () => {

@@ -1,0 +1,96 @@
+import type { Message, Receive, Scope, Send } from '../types.js'
+import { runBackground } from '../background.js'
+import { Response, encodeText, type ResponseInit } from './response.js'
+
+/** One piece of a streamed body. */
+export type StreamChunk = string | Uint8Array | ArrayBuffer | ArrayBufferView
+
+/** What `StreamingResponse` streams: an async iterable (generators too), a sync iterable, or a ReadableStream. */
+export type StreamContent = AsyncIterable<StreamChunk> | Iterable<StreamChunk> | ReadableStream<StreamChunk>
+
+function isReadableStream(content: unknown): content is ReadableStream<StreamChunk> {
+  return typeof (content as ReadableStream | null)?.getReader === 'function'
+}
+
+/** One async iterator over any accepted content; `return()` cancels a stream or closes a generator. */
+function iterate(content: StreamContent): AsyncIterator<StreamChunk> {
+  if (isReadableStream(content)) {
+    const reader = content.getReader()
+    return {
+      next: () => reader.read() as Promise<IteratorResult<StreamChunk>>,
+      return: async () => {
+        await reader.cancel()
+        return { done: true, value: undefined }
+      },
+    }
+  }
+  if (Symbol.asyncIterator in content) return (content as AsyncIterable<StreamChunk>)[Symbol.asyncIterator]()
+  const iterator = (content as Iterable<StreamChunk>)[Symbol.iterator]()
+  return {
+    next: async () => iterator.next(),
+    return: async () => iterator.return?.() ?? { done: true, value: undefined },
+  }
+}
+
+const DISCONNECTED: IteratorResult<StreamChunk> = { done: true, value: undefined }
+
+/** Streams a body from an iterable or a ReadableStream, chunk by chunk, stopping when the client goes away. */
+export class StreamingResponse extends Response {
+  /** The content to stream (there is no `body`, hence no automatic content-length). */
+  declare bodyIterator: StreamContent
+
+  constructor(content: StreamContent, init?: ResponseInit) {
+    super(content, init)
+  }
+
+  protected override init(content: unknown): void {
+    const ok =
+      content != null &&
+      (isReadableStream(content) || typeof (content as Iterable<unknown>)[Symbol.iterator] === 'function' || typeof (content as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
+    if (!ok || typeof content === 'string') {
+      throw new TypeError(`StreamingResponse content must be an async iterable, an iterable or a ReadableStream, got ${typeof content === 'string' ? 'a string' : String(content)}`)
+    }
+    this.bodyIterator = content as StreamContent
+  }
+
+  /** Bytes of one chunk. */
+  protected encodeChunk(chunk: StreamChunk): Uint8Array {
+    if (typeof chunk === 'string') return encodeText(chunk, this.charset)
+    if (chunk instanceof Uint8Array) return chunk
+    if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk)
+    if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const kind = chunk === null ? 'null' : typeof chunk === 'object' ? ((chunk as object).constructor?.name ?? 'object') : typeof chunk
+    throw new TypeError(`StreamingResponse chunks must be strings, Uint8Arrays or ArrayBuffers, got ${kind}`)
+  }
+
+  override async respond(_scope: Scope, receive: Receive, send: Send): Promise<void> {
+    const iterator = iterate(this.bodyIterator)
+    // Listen for the client going away while streaming, as Starlette does (request bodies are drained).
+    let stopListening = false
+    const disconnected = (async (): Promise<IteratorResult<StreamChunk>> => {
+      for (;;) {
+        const message: Message = await receive()
+        if (message.type === 'http.disconnect' || stopListening) return DISCONNECTED
+      }
+    })()
+    let finished = false
+    try {
+      await send({ type: 'http.response.start', status: this.statusCode, headers: this.rawHeaders })
+      for (;;) {
+        const next = await Promise.race([iterator.next(), disconnected])
+        if (next === DISCONNECTED) break
+        if (next.done) {
+          finished = true
+          break
+        }
+        await send({ type: 'http.response.body', body: this.encodeChunk(next.value), more_body: true })
+      }
+      if (finished) await send({ type: 'http.response.body', body: new Uint8Array(0), more_body: false })
+    } finally {
+      stopListening = true
+      // Closes the generator (its `finally` runs) or cancels the stream when we stopped early.
+      if (!finished) await iterator.return?.()
+    }
+    await runBackground(this.background)
+  }
+}

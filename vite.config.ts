@@ -24,5 +24,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',
+    // A hung stream must fail its test, never hang the run.
+    testTimeout: 10_000,
   },
 })

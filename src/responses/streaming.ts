@@ -67,17 +67,22 @@ export class StreamingResponse extends Response {
     const iterator = iterate(this.bodyIterator)
     // Listen for the client going away while streaming, as Starlette does (request bodies are drained).
     let stopListening = false
+    let gone = false
     const disconnected = (async (): Promise<IteratorResult<StreamChunk>> => {
       for (;;) {
         const message: Message = await receive()
-        if (message.type === 'http.disconnect' || stopListening) return DISCONNECTED
+        if (message.type === 'http.disconnect' || stopListening) {
+          gone = true
+          return DISCONNECTED
+        }
       }
     })()
     let finished = false
     try {
       await send({ type: 'http.response.start', status: this.statusCode, headers: this.rawHeaders })
-      for (;;) {
-        const next = await Promise.race([iterator.next(), disconnected])
+      // The flag also stops a source that is always ready, which would win every race.
+      while (!gone) {
+        const next = await Promise.race([disconnected, iterator.next()])
         if (next === DISCONNECTED) break
         if (next.done) {
           finished = true

@@ -126,7 +126,49 @@ function serialize(value: unknown, key: string, dialect: Dialect, ancestors: obj
   return out
 }
 
+// Numbers JSON.stringify writes exactly as Python does: ints below 1e16, and non-integers that both
+// languages write in fixed notation with the same shortest round-trip digits.
+function sameNumber(value: number): boolean {
+  const size = Math.abs(value)
+  return Number.isInteger(value) ? size < 1e16 : size >= 1e-4 && size < 1e16
+}
+
+const MAX_FAST_DEPTH = 64
+
+/**
+ * Whether JSON.stringify already writes `value` as the dialect would: only plain objects, arrays,
+ * strings (well-formed ones when the dialect is strict), booleans, null and `sameNumber`s. Anything
+ * else takes the slow path, which matches Python or throws the right error.
+ */
+function nativeSafe(value: unknown, strictStrings: boolean, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return !strictStrings || value.isWellFormed()
+    case 'number':
+      return sameNumber(value)
+    case 'boolean':
+      return true
+    case 'object':
+      break
+    default:
+      return false
+  }
+  if (value === null) return true
+  if (depth > MAX_FAST_DEPTH) return false // deep or cyclic: the slow path detects cycles
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!nativeSafe(value[i], strictStrings, depth + 1)) return false
+    return true
+  }
+  const proto = Object.getPrototypeOf(value)
+  if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return false
+  for (const key in value) {
+    if (!nativeSafe((value as Record<string, unknown>)[key], strictStrings, depth + 1)) return false
+  }
+  return true
+}
+
 function dumps(content: unknown, dialect: Dialect): string {
+  if (nativeSafe(content, dialect.strictStrings, 0)) return JSON.stringify(content)
   const text = serialize(content, '', dialect, [])
   if (text === undefined) throw new TypeError(`Object of type ${typeof content} is not JSON serializable`)
   return text
@@ -144,7 +186,8 @@ export function pythonJSON(content: unknown): string {
 /** Writes `content` as `ujson.dumps(content, ensure_ascii=False)` (ujson 5.x) would. */
 export function ujsonJSON(content: unknown): string {
   // Only strings can hold a '/', so escaping it over the whole text is safe.
-  return dumps(content, UJSON).replaceAll('/', '\\/')
+  const text = dumps(content, UJSON)
+  return text.includes('/') ? text.replaceAll('/', '\\/') : text
 }
 
 /** An `application/json` response rendered as Starlette's JSONResponse renders it. */

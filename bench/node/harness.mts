@@ -1,0 +1,43 @@
+/** A tiny interleaved micro-benchmark harness: medians over rounds, never lone timings. */
+
+export interface Case {
+  name: string
+  run: () => unknown
+}
+
+/** Operations per second of `fn` over about `ms` milliseconds (after a short warm-up). */
+function opsPerSecond(fn: () => unknown, ms: number): number {
+  let ops = 0
+  const start = performance.now()
+  let now = start
+  while (now - start < ms) {
+    for (let i = 0; i < 100; i++) fn()
+    ops += 100
+    now = performance.now()
+  }
+  return (ops * 1000) / (now - start)
+}
+
+/** The median of some numbers. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** Runs the cases in interleaved rounds and returns the median ops/s of each. */
+export function compare(cases: Case[], { rounds = 7, ms = 300 } = {}): Map<string, number> {
+  for (const c of cases) opsPerSecond(c.run, 100) // warm-up: let the JIT settle
+  const samples = new Map(cases.map((c) => [c.name, [] as number[]]))
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) samples.get(c.name)!.push(opsPerSecond(c.run, ms))
+  }
+  return new Map([...samples].map(([name, values]) => [name, median(values)]))
+}
+
+/** Prints a markdown table of ops/s with ratios to the first case. */
+export function table(title: string, results: Map<string, number>): string {
+  const [base] = results.values()
+  const rows = [...results].map(([name, ops]) => `| ${name} | ${Math.round(ops).toLocaleString('en')} | ${(ops / base).toFixed(2)} |`)
+  return [`### ${title}`, '', '| case | ops/s (median) | vs first |', '|---|---:|---:|', ...rows, ''].join('\n')
+}

@@ -1,0 +1,39 @@
+/** A broken ASGI exchange (wrong message order, no response): safe to name in the 500 body. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError'
+}
+
+const escapeHTML = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+
+function details(error: unknown): { error: string; message: string; stack: string } {
+  if (error instanceof Error) return { error: error.name, message: error.message, stack: error.stack ?? String(error) }
+  return { error: typeof error, message: String(error), stack: String(error) }
+}
+
+function debugPage({ error, message, stack }: ReturnType<typeof details>): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>500 ${escapeHTML(error)}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}
+pre{background:#f6f6f6;border-radius:6px;padding:1rem;overflow:auto}</style></head>
+<body><h1>500 Server Error</h1><h2>${escapeHTML(error)}: ${escapeHTML(message)}</h2>
+<p>Raised by the ASGI app in the service worker (swasgi debug mode).</p>
+<pre>${escapeHTML(stack)}</pre></body></html>
+`
+}
+
+/**
+ * The 500 response for an app that failed before starting its response: a bare
+ * "Internal Server Error", or in debug mode the error and its stack (HTML for pages, JSON otherwise).
+ */
+export function errorResponse(error: unknown, request: Request, debug: boolean): Response {
+  const status = 500
+  if (debug) {
+    const info = details(error)
+    const wantsHTML = request.mode === 'navigate' || (request.headers.get('accept') ?? '').includes('text/html')
+    if (wantsHTML) return new Response(debugPage(info), { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
+    return Response.json(info, { status })
+  }
+  const text = error instanceof ProtocolError ? `Internal Server Error: ${error.message}` : 'Internal Server Error'
+  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+}

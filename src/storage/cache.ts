@@ -1,0 +1,95 @@
+/** Files kept in Cache Storage: `cache://CACHE/PATH` is the entry for `/PATH` on the worker's origin. */
+import mime from 'mime'
+import type { StoredFile } from './types.js'
+
+// Workbox precaches `{ url, revision }` under `url?__WB_REVISION__=revision`.
+const REVISION = '__WB_REVISION__'
+
+function open(name: string): Promise<Cache> {
+  const storage = globalThis.caches
+  if (!storage) throw new Error('Cache Storage is not available here (globalThis.caches is undefined)')
+  return storage.open(name)
+}
+
+function urlFor(key: string): string {
+  return new URL(`/${key}`, globalThis.location?.href ?? 'http://localhost/').href
+}
+
+function withoutRevision(href: string): string {
+  const url = new URL(href)
+  // Deleting re-serializes the query (%20 becomes +), so leave URLs without a revision untouched.
+  if (!url.searchParams.has(REVISION)) return href
+  url.searchParams.delete(REVISION)
+  return url.href
+}
+
+/** The cache's requests for `url`: the exact entry and any Workbox precache entries for it. */
+async function requestsFor(cache: Cache, url: string): Promise<readonly Request[]> {
+  const candidates = await cache.keys(url, { ignoreSearch: true })
+  return candidates.filter((request) => withoutRevision(request.url) === url)
+}
+
+async function matchPrecached(cache: Cache, url: string): Promise<Response | undefined> {
+  const [request] = await requestsFor(cache, url)
+  return request && cache.match(request)
+}
+
+function dateHeader(headers: Headers, name: string): number | undefined {
+  const ms = Date.parse(headers.get(name) ?? '')
+  return Number.isNaN(ms) ? undefined : ms
+}
+
+/** Reads the entry for `key`, preferring the exact URL over a Workbox precache entry. */
+export async function getFile(store: string, key: string): Promise<StoredFile | undefined> {
+  const cache = await open(store)
+  const url = urlFor(key)
+  const response = (await cache.match(url)) ?? (await matchPrecached(cache, url))
+  if (!response) return undefined
+  const blob = await response.blob()
+  const { headers } = response
+  return {
+    blob,
+    // The body, not Content-Length: ranges are cut from this Blob, so its size is the truth.
+    size: blob.size,
+    lastModified: dateHeader(headers, 'last-modified') ?? dateHeader(headers, 'date') ?? Date.now(),
+    mediaType: headers.get('content-type') ?? mime.getType(key) ?? 'application/octet-stream',
+  }
+}
+
+/** Writes the entry for `key`; its headers carry the metadata (Last-Modified keeps whole seconds only). */
+export async function putFile(store: string, key: string, file: StoredFile): Promise<void> {
+  const cache = await open(store)
+  const headers = {
+    'content-type': file.mediaType,
+    'content-length': String(file.size),
+    'last-modified': new Date(file.lastModified).toUTCString(),
+  }
+  await cache.put(urlFor(key), new Response(file.blob, { headers }))
+}
+
+/** Deletes the entry for `key`, Workbox precache entries included; resolves whether there was one. */
+export async function deleteFile(store: string, key: string): Promise<boolean> {
+  const cache = await open(store)
+  const deleted = await Promise.all((await requestsFor(cache, urlFor(key))).map((request) => cache.delete(request)))
+  return deleted.includes(true)
+}
+
+/** Lists the keys of the store's entries on this origin, Workbox revisions removed. */
+export async function listKeys(store: string): Promise<string[]> {
+  const cache = await open(store)
+  const origin = new URL(urlFor('')).origin
+  const keys = new Set<string>()
+  for (const request of await cache.keys()) {
+    const url = new URL(withoutRevision(request.url))
+    if (url.origin === origin) keys.add(decode(url.pathname.slice(1) + url.search))
+  }
+  return [...keys]
+}
+
+function decode(key: string): string {
+  try {
+    return decodeURI(key)
+  } catch {
+    return key
+  }
+}

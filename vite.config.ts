@@ -14,6 +14,7 @@ export default defineConfig({
         index: 'src/index.ts',
         sw: 'src/sw/index.ts',
         storage: 'src/storage/index.ts',
+        client: 'src/client/index.ts',
       },
       formats: ['es'],
     },

@@ -1,0 +1,2 @@
+/** swasgi/client: the page side. */
+export { register, type RegisterOptions } from './register.js'

@@ -1,0 +1,67 @@
+/** Options of `register()`. */
+export interface RegisterOptions {
+  /** The registration scope (default: the script's folder). */
+  scope?: string
+  /** 'module' for an ES-module worker (what Vite builds in development), else 'classic'. */
+  type?: WorkerType
+  /** How long to wait for the worker to control the page, in ms (default 10 s). */
+  timeout?: number
+}
+
+// Must equal CLAIM_MESSAGE in src/sw/serve.ts (the page bundle must not import worker code).
+const CLAIM_MESSAGE = 'swasgi:claim'
+
+function fail(message: string, cause?: unknown): Error {
+  return new Error(`swasgi: ${message}`, cause === undefined ? undefined : { cause })
+}
+
+/** Why a registration failed, in words a developer can act on. */
+async function explain(url: URL, error: unknown): Promise<Error> {
+  const reason = error instanceof Error ? error.message : String(error)
+  try {
+    const probe = await fetch(url, { cache: 'no-store' })
+    if (!probe.ok) return fail(`the service worker script ${url.href} answered ${probe.status}: check the path (is it built and served?)`, error)
+    const type = probe.headers.get('content-type') ?? ''
+    if (!/javascript/.test(type)) return fail(`the service worker script ${url.href} is served as "${type}", not JavaScript`, error)
+  } catch {
+    // The probe failing tells nothing more than the original error.
+  }
+  if (/scope/i.test(reason)) return fail(`${reason} (serve the script with a Service-Worker-Allowed header, or register a narrower scope)`, error)
+  return fail(`could not register ${url.href}: ${reason}`, error)
+}
+
+/**
+ * Registers the swasgi worker and resolves once it controls this page, so the app answers the
+ * very next fetch (no second load needed, also after a hard reload left the page uncontrolled).
+ */
+export async function register(script: string | URL, opts: RegisterOptions = {}): Promise<ServiceWorkerRegistration> {
+  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) {
+    throw fail('this browser offers no service workers here: they need a secure context (https, or http://localhost) and are off in some private modes')
+  }
+  const url = new URL(script, location.href)
+  const container = navigator.serviceWorker
+  let registration: ServiceWorkerRegistration
+  try {
+    registration = await container.register(url, { scope: opts.scope, type: opts.type ?? 'classic' })
+  } catch (error) {
+    throw await explain(url, error)
+  }
+  if (!location.href.startsWith(registration.scope)) {
+    throw fail(`this page (${location.href}) is outside the worker's scope ${registration.scope}, so the worker can never control it`)
+  }
+  if (container.controller) return registration
+  const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }))
+  // After a hard reload an active worker exists but does not control the page: ask it to claim.
+  registration.active?.postMessage({ type: CLAIM_MESSAGE })
+  const timeout = opts.timeout ?? 10_000
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(fail(`the worker did not take control of the page within ${timeout} ms (does it call serve() with claim enabled?)`)), timeout)
+  })
+  try {
+    await Promise.race([controlled, expired])
+  } finally {
+    clearTimeout(timer)
+  }
+  return registration
+}

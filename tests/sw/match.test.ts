@@ -1,0 +1,46 @@
+import { describe, expect, test } from 'vitest'
+import { matcher } from '../../src/sw/match.js'
+import type { ASGIApp } from '../../src/types.js'
+
+const app: ASGIApp = async () => {}
+const origin = 'http://localhost:5173'
+const worker = `${origin}/sw.js`
+const req = (href: string, method = 'GET') => [new URL(href), new Request(href, { method })] as const
+
+describe('which requests serve() answers', () => {
+  test('default for a plain ASGI app: same-origin requests except the worker script', () => {
+    const owns = matcher(undefined, app, origin, worker)
+    expect(owns(...req(`${origin}/anything?x=1`))).toBe(true)
+    expect(owns(...req(worker))).toBe(false)
+    expect(owns(...req('https://cdn.example.com/lib.js'))).toBe(false)
+  })
+
+  test('default for a router: exactly what its routes match', () => {
+    const router = Object.assign(async () => {}, { matches: (url: URL, method: string) => url.pathname === '/api/items' && method === 'GET' })
+    const owns = matcher(undefined, router, origin, worker)
+    expect(owns(...req(`${origin}/api/items`))).toBe(true)
+    expect(owns(...req(`${origin}/api/items`, 'POST'))).toBe(false)
+    expect(owns(...req(`${origin}/other`))).toBe(false)
+    expect(owns(...req('https://elsewhere.test/api/items'))).toBe(false)
+  })
+
+  test('a string is a same-origin path prefix', () => {
+    const owns = matcher('/api/', app, origin, worker)
+    expect(owns(...req(`${origin}/api/x`))).toBe(true)
+    expect(owns(...req(`${origin}/apix`))).toBe(false)
+    expect(owns(...req('https://other.test/api/x'))).toBe(false)
+  })
+
+  test('a RegExp is tested on same-origin paths', () => {
+    const owns = matcher(/\.json$/, app, origin, worker)
+    expect(owns(...req(`${origin}/data/a.json`))).toBe(true)
+    expect(owns(...req(`${origin}/data/a.txt`))).toBe(false)
+    expect(owns(...req('https://other.test/a.json'))).toBe(false)
+  })
+
+  test('a predicate decides alone, and may accept cross-origin requests explicitly', () => {
+    const owns = matcher((url) => url.hostname === 'api.example.com', app, origin, worker)
+    expect(owns(...req('https://api.example.com/v1'))).toBe(true)
+    expect(owns(...req(`${origin}/v1`))).toBe(false)
+  })
+})

@@ -1,0 +1,44 @@
+// Finds a Chromium for the browser tests and benchmarks: $CHROMIUM_PATH, else Debian's
+// /usr/bin/chromium, else Playwright's own download. Exits with the exact fix when there is none.
+import { existsSync } from 'node:fs'
+import { chromium } from '@playwright/test'
+
+/** The flags every launch uses (no sandbox as root, no background network on closed machines). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+/** The path of the Chromium to launch, or undefined to let Playwright use its own. */
+export function findChromium() {
+  const fromEnv = process.env.CHROMIUM_PATH
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) fatal(`CHROMIUM_PATH is set to ${fromEnv}, which does not exist.`)
+    return fromEnv
+  }
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
+  let own
+  try {
+    own = chromium.executablePath()
+  } catch {
+    own = undefined
+  }
+  if (own && existsSync(own)) return undefined
+  fatal('No Chromium found for the browser tests.')
+}
+
+function fatal(problem) {
+  console.error(`${problem}
+Install one of:
+  sudo apt-get install -y chromium          # Debian/Ubuntu: /usr/bin/chromium
+  npx playwright install chromium           # Playwright's own build
+or point CHROMIUM_PATH at a Chromium or Chrome binary.`)
+  process.exit(1)
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(findChromium() ?? chromium.executablePath())

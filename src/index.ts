@@ -3,3 +3,8 @@ export type { ASGIApp, HTTPScope, LifespanScope, Message, Receive, Scope, Send }
 export { MutableHeaders, type HeadersInit, type RawHeaders } from './datastructures.js'
 export type { Background, BackgroundTask } from './background.js'
 export * from './responses/index.js'
+export { Request, ClientDisconnect, type RequestScope, type ReadonlyHeaders, type FormOptions } from './requests.js'
+export { HTTPException } from './exceptions.js'
+export * from './routing/index.js'
+export { App, type AppOptions, type Middleware, type ExceptionHandler, type ErrorClass } from './applications.js'
+export { cors, type CORSOptions } from './middleware/cors.js'

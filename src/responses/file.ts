@@ -2,7 +2,7 @@ import mime from 'mime'
 import type { HTTPScope, Receive, Scope, Send } from '../types.js'
 import { MutableHeaders, encodeLatin1 } from '../datastructures.js'
 import { getFile, type StoredFile } from '../storage/index.js'
-import { PlainTextResponse, Response, responseOptions, type ResponseOptions } from './response.js'
+import { PlainTextResponse, Response, responseOptions, withCharset, type ResponseOptions } from './response.js'
 import { StreamingResponse } from './streaming.js'
 import { parseRange } from './ranges.js'
 
@@ -159,10 +159,6 @@ function randomHex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
-/** `text/*` types name their charset, as the base Response does for its own media type. */
-function withCharset(mediaType: string, charset: string): string {
-  return mediaType.startsWith('text/') && !mediaType.toLowerCase().includes('charset=') ? `${mediaType}; charset=${charset}` : mediaType
-}
 
 /** Python's `urllib.parse.quote` (safe: letters, digits, `_.-~/`), so that names are written as Starlette writes them. */
 function quote(text: string): string {

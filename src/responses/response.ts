@@ -34,6 +34,11 @@ export function responseOptions(init: ResponseInit | undefined): ResponseOptions
   throw new TypeError(`Response init must be a status code or an options object, got ${typeof init}`)
 }
 
+/** The content-type of a media type: `text/*` types name their charset unless they already do. */
+export function withCharset(mediaType: string, charset: string): string {
+  return mediaType.startsWith('text/') && !mediaType.toLowerCase().includes('charset=') ? `${mediaType}; charset=${charset}` : mediaType
+}
+
 function checkStatus(status: unknown): number {
   if (!Number.isInteger(status)) throw new TypeError(`statusCode must be an integer, got ${String(status)}`)
   return status as number
@@ -107,11 +112,7 @@ export class Response {
       headers.append('content-length', String(this.body.length))
     }
     const mediaType = this.mediaType
-    if (mediaType != null && !headers.has('content-type')) {
-      const withCharset =
-        mediaType.startsWith('text/') && !mediaType.toLowerCase().includes('charset=') ? `${mediaType}; charset=${this.charset}` : mediaType
-      headers.append('content-type', withCharset)
-    }
+    if (mediaType != null && !headers.has('content-type')) headers.append('content-type', withCharset(mediaType, this.charset))
   }
 
   /** The ordered [name, value] byte pairs sent on the wire (the same list `headers` edits). */

@@ -68,21 +68,40 @@ export class StreamingResponse extends Response {
     // Listen for the client going away while streaming, as Starlette does (request bodies are drained).
     let stopListening = false
     let gone = false
-    const disconnected = (async (): Promise<IteratorResult<StreamChunk>> => {
+    let failed: { error: unknown } | null = null
+    // The wait for the next chunk, settled early when the client goes away. Not a Promise.race with
+    // one long-lived "disconnected" promise: each race stays attached to it, and keeps its chunk
+    // alive, until the disconnect, so a long stream would hold its whole body in memory.
+    let waiting: { resolve: (next: IteratorResult<StreamChunk>) => void; reject: (error: unknown) => void } | null = null
+    void (async () => {
       for (;;) {
         const message: Message = await receive()
-        if (message.type === 'http.disconnect' || stopListening) {
-          gone = true
-          return DISCONNECTED
-        }
+        if (message.type === 'http.disconnect' || stopListening) return
       }
-    })()
+    })().then(
+      () => {
+        gone = true
+        waiting?.resolve(DISCONNECTED)
+      },
+      (error: unknown) => {
+        failed = { error }
+        waiting?.reject(error)
+      },
+    )
+    const nextChunk = () =>
+      new Promise<IteratorResult<StreamChunk>>((resolve, reject) => {
+        if (failed) return reject(failed.error)
+        if (gone) return resolve(DISCONNECTED)
+        waiting = { resolve, reject }
+        iterator.next().then(resolve, reject)
+      })
     let finished = false
     try {
       await send({ type: 'http.response.start', status: this.statusCode, headers: this.rawHeaders })
       // The flag also stops a source that is always ready, which would win every race.
       while (!gone) {
-        const next = await Promise.race([disconnected, iterator.next()])
+        const next = await nextChunk()
+        waiting = null
         if (next === DISCONNECTED) break
         if (next.done) {
           finished = true

@@ -67,7 +67,7 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): vo
       onSetCookie: (cookies, request) => jar.setCookies(cookies, new URL(request.url)),
     }),
   })
-  const owns = matcher(opts.match, app, self.location.origin, self.location.href)
+  const owns = matcher(opts.match, app, self.location.origin, self.location.href, opts.rootPath)
 
   self.addEventListener('fetch', (event) => {
     const request = event.request

@@ -44,3 +44,20 @@ describe('which requests serve() answers', () => {
     expect(owns(...req(`${origin}/v1`))).toBe(false)
   })
 })
+
+describe('with swasgi App', () => {
+  test('serve() intercepts exactly what the App routes, below its root path', async () => {
+    const { App, Route, Mount, PlainTextResponse } = await import('../../src/index.js')
+    const appWithRoutes = new App({
+      routes: [new Route('/items/{id:int}', () => new PlainTextResponse('x')), new Mount('/api', { routes: [new Route('/ping', () => new PlainTextResponse('pong'))] })],
+    })
+    const owns = matcher(undefined, appWithRoutes, origin, worker)
+    expect(owns(...req(`${origin}/items/3`))).toBe(true)
+    expect(owns(...req(`${origin}/items/3`, 'HEAD'))).toBe(true)
+    expect(owns(...req(`${origin}/items/abc`))).toBe(false)
+    expect(owns(...req(`${origin}/api/ping`))).toBe(true)
+    expect(owns(...req(`${origin}/api/other`))).toBe(false)
+    const rooted = matcher(undefined, appWithRoutes, origin, worker, '/app')
+    expect(rooted(...req(`${origin}/app/items/3`))).toBe(true)
+  })
+})

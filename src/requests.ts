@@ -1,0 +1,407 @@
+import type { HTTPScope, Message, Receive } from './types.js'
+import { MutableHeaders, decodeLatin1 } from './datastructures.js'
+import { HTTPException } from './exceptions.js'
+import { quote } from './responses/redirect.js'
+
+/** An HTTP scope with the keys routing adds (ASGI spelling, since they live in the scope). */
+export interface RequestScope extends HTTPScope {
+  /** Parameters captured from the path by every route matched so far. */
+  path_params?: Record<string, unknown>
+  /** The root path of the outermost app, kept when mounts extend `root_path`. */
+  app_root_path?: string
+  /** The outermost router, for reverse routing. */
+  router?: { urlPathFor(name: string, params?: Record<string, unknown>): string }
+  /** The `App` handling the request; routing raises HTTPExceptions instead of answering when it is set. */
+  app?: unknown
+}
+
+/** The read-only part of `MutableHeaders`: request headers are what the client sent. */
+export type ReadonlyHeaders = Pick<MutableHeaders, 'get' | 'getAll' | 'has' | 'keys' | 'values' | 'entries' | 'size' | typeof Symbol.iterator>
+
+/** Limits for `request.form()`, with Starlette's defaults. */
+export interface FormOptions {
+  /** Most file parts accepted (default 1000). */
+  maxFiles?: number
+  /** Most non-file fields accepted (default 1000); applies to urlencoded bodies too. */
+  maxFields?: number
+  /** Largest non-file multipart field in bytes (default 1 MiB); files are not limited, as in Starlette. */
+  maxPartSize?: number
+}
+
+/** Thrown while reading a request body when the client went away first. */
+export class ClientDisconnect extends Error {
+  constructor() {
+    super('Client disconnected before the request body was read')
+    this.name = 'ClientDisconnect'
+  }
+}
+
+// Characters a path keeps as they are; everything else (including `%`, `?` and `#`) is escaped,
+// so a decoded ASGI path turns back into exactly one URL path.
+const PATH_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]$/
+
+/** Percent-encodes a decoded path (UTF-8) so that it reads back as the same path. */
+export function quotePath(path: string): string {
+  return quote(path, PATH_SAFE)
+}
+
+const utf8 = new TextDecoder()
+
+/** The URL of the request a scope describes: the host header, else `server`; `path` is the full path. */
+export function scopeURL(scope: HTTPScope): URL {
+  const host = MutableHeaders.fromScope(scope).get('host') ?? serverHost(scope)
+  const query = scope.query_string.length > 0 ? '?' + utf8.decode(scope.query_string).replaceAll('#', '%23') : ''
+  return new URL(`${scope.scheme}://${host}${quotePath(scope.path)}${query}`)
+}
+
+function serverHost(scope: HTTPScope): string {
+  // A URL needs a host; a scope with neither a host header nor a server is unusual enough for a placeholder.
+  if (scope.server === null) return 'localhost'
+  const [name, port] = scope.server
+  const host = name.includes(':') ? `[${name}]` : name
+  return port === null || port === (scope.scheme === 'https' ? 443 : 80) ? host : `${host}:${port}`
+}
+
+/** Decodes text in `charset`, falling back to latin-1 (never failing), as Starlette decodes form input. */
+function decodeText(bytes: Uint8Array, charset = 'utf-8'): string {
+  try {
+    return new TextDecoder(charset, { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch {
+    return decodeLatin1(bytes)
+  }
+}
+
+/** Splits `type/subtype; key=value; key="quoted"` into the lower-cased value and its parameters. */
+export function parseOptionsHeader(header: string): [string, Record<string, string>] {
+  const params: Record<string, string> = Object.create(null)
+  const semicolon = header.indexOf(';')
+  const value = (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase()
+  if (semicolon === -1) return [value, params]
+  const PARAM = /\s*(?:([^\s=;]+)\s*(?:=\s*(?:"((?:[^"\\]|\\[\s\S])*)"|([^;]*)))?)?[^;]*(?:;|$)/y
+  PARAM.lastIndex = semicolon + 1
+  for (let match = PARAM.exec(header); match !== null && match[0] !== ''; match = PARAM.exec(header)) {
+    if (match[1] === undefined) continue
+    // Only \\ and \" are unescaped, as Python's email.utils.unquote does: Windows paths keep their backslashes.
+    params[match[1].toLowerCase()] = match[2] !== undefined ? match[2].replace(/\\(["\\])/g, '$1') : (match[3] ?? '').trim()
+  }
+  return [value, params]
+}
+
+/** Starlette's cookie_parser: lenient, like browsers; a chunk without `=` is a value with an empty name. */
+function parseCookies(header: string): Record<string, string> {
+  const cookies: Record<string, string> = Object.create(null)
+  for (const chunk of header.split(';')) {
+    const eq = chunk.indexOf('=')
+    const key = (eq === -1 ? '' : chunk.slice(0, eq)).trim()
+    const value = (eq === -1 ? chunk : chunk.slice(eq + 1)).trim()
+    if (key || value) cookies[key] = unquoteCookie(value)
+  }
+  return cookies
+}
+
+/** Python's http.cookies._unquote: a double-quoted value loses its quotes, `\"` and octal `\073` escapes. */
+function unquoteCookie(value: string): string {
+  if (value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) return value
+  return value
+    .slice(1, -1)
+    .replace(/\\(?:([0-3][0-7][0-7])|([^\n]))/g, (_, octal: string | undefined, char: string | undefined) =>
+      octal !== undefined ? String.fromCharCode(parseInt(octal, 8)) : (char as string),
+    )
+}
+
+function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.length
+  }
+  return out
+}
+
+const NOT_READY = Symbol('not ready')
+// A macrotask: long enough for a receive that already has its message to deliver it.
+const nextTask = () => new Promise<typeof NOT_READY>((resolve) => setTimeout(resolve, 0, NOT_READY))
+
+const noReceive: Receive = async () => {
+  throw new Error('This Request was created without a receive channel, so its body cannot be read')
+}
+
+/**
+ * An incoming HTTP request over an ASGI scope and receive, like Starlette's: the scope's fields as
+ * properties, the body read lazily (once) through `stream()`, `body()`, `text()`, `json()` or `form()`.
+ */
+export class Request {
+  /** The ASGI scope, as routing left it. */
+  readonly scope: RequestScope
+  private readonly receive: Receive
+  // Messages that isDisconnected() took off the channel before the body reader asked for them.
+  private readonly queued: Message[] = []
+  private pending: Promise<Message> | undefined
+  private bodyComplete = false
+  private streamStarted = false
+  private disconnected = false
+  private bodyBytes: Promise<Uint8Array> | undefined
+  private jsonValue: Promise<unknown> | undefined
+  private formData: Promise<FormData> | undefined
+  private cachedURL: URL | undefined
+  private cachedQuery: URLSearchParams | undefined
+  private cachedCookies: Record<string, string> | undefined
+
+  constructor(scope: HTTPScope, receive: Receive = noReceive) {
+    if (scope.type !== 'http') throw new TypeError(`A Request needs an 'http' scope, got ${JSON.stringify((scope as { type: unknown }).type)}`)
+    this.scope = scope
+    this.receive = receive
+  }
+
+  /** The request method, as the client sent it. */
+  get method(): string {
+    return this.scope.method
+  }
+
+  /** The full URL: scheme, host header (or server), full path and query. */
+  get url(): URL {
+    return (this.cachedURL ??= scopeURL(this.scope))
+  }
+
+  /** The request headers, case-insensitive and multi-valued. */
+  get headers(): ReadonlyHeaders {
+    return MutableHeaders.fromScope(this.scope)
+  }
+
+  /** The query string's parameters, every value of repeated keys kept. */
+  get queryParams(): URLSearchParams {
+    return (this.cachedQuery ??= new URLSearchParams(utf8.decode(this.scope.query_string)))
+  }
+
+  /** Values the matched routes captured from the path, already converted (`{id:int}` gives a number). */
+  get pathParams(): Record<string, unknown> {
+    return this.scope.path_params ?? {}
+  }
+
+  /** Cookies from the first `cookie` header; a repeated name keeps its last value. */
+  get cookies(): Record<string, string> {
+    if (this.cachedCookies === undefined) {
+      const header = this.headers.get('cookie')
+      this.cachedCookies = header ? parseCookies(header) : Object.create(null)
+    }
+    return this.cachedCookies as Record<string, string>
+  }
+
+  /** The client's address, when the server knows it. */
+  get client(): { host: string; port: number } | null {
+    return this.scope.client === null ? null : { host: this.scope.client[0], port: this.scope.client[1] }
+  }
+
+  /** Per-request storage shared with middleware (the scope's `state`). */
+  get state(): Record<string, unknown> {
+    return (this.scope.state ??= {})
+  }
+
+  /** The absolute URL of the route named `name`, below the outermost app's root path. */
+  urlFor(name: string, params: Record<string, unknown> = {}): URL {
+    const router = this.scope.router
+    if (router === undefined) throw new Error('urlFor() needs a router: call it on a request routed by a Router or App')
+    const rootPath = (this.scope.app_root_path ?? this.scope.root_path).replace(/\/+$/, '')
+    return new URL(this.url.origin + quotePath(rootPath) + router.urlPathFor(name, params))
+  }
+
+  private nextMessage(): Promise<Message> {
+    const queued = this.queued.shift()
+    if (queued !== undefined) return Promise.resolve(queued)
+    const pending = this.pending
+    this.pending = undefined
+    return pending ?? this.receive()
+  }
+
+  /** The body as it arrives, chunk by chunk; throws ClientDisconnect if the client leaves first. */
+  async *stream(): AsyncGenerator<Uint8Array, void, undefined> {
+    if (this.bodyBytes === undefined) return yield* this.readChunks()
+    // body() has read (or is reading) the body: replay it rather than compete for messages.
+    const body = await this.bodyBytes
+    if (body.length > 0) yield body
+  }
+
+  private async *readChunks(): AsyncGenerator<Uint8Array, void, undefined> {
+    if (this.streamStarted) throw new Error('The request body stream was already consumed')
+    this.streamStarted = true
+    for (;;) {
+      const message = await this.nextMessage()
+      if (message.type === 'http.request') {
+        if (!message.more_body) this.bodyComplete = true
+        const chunk = message.body
+        if (chunk instanceof Uint8Array && chunk.length > 0) yield chunk
+        if (!message.more_body) return
+      } else if (message.type === 'http.disconnect') {
+        this.disconnected = true
+        throw new ClientDisconnect()
+      }
+    }
+  }
+
+  /** The whole body, read once and kept. */
+  body(): Promise<Uint8Array> {
+    return (this.bodyBytes ??= (async () => {
+      const chunks: Uint8Array[] = []
+      for await (const chunk of this.readChunks()) chunks.push(chunk)
+      return concatBytes(chunks)
+    })())
+  }
+
+  /** The body decoded as UTF-8 (as the Fetch API's `text()` does). */
+  async text(): Promise<string> {
+    return utf8.decode(await this.body())
+  }
+
+  /** The body parsed as JSON; malformed JSON is the client's fault, hence an HTTPException(400). */
+  json(): Promise<unknown> {
+    return (this.jsonValue ??= this.text().then((text) => {
+      try {
+        return JSON.parse(text) as unknown
+      } catch (error) {
+        throw new HTTPException(400, `Malformed JSON: ${(error as Error).message}`)
+      }
+    }))
+  }
+
+  /**
+   * The body parsed as a form: urlencoded or multipart (files become `File`s), any other type an
+   * empty FormData. Malformed input and exceeded limits are HTTPExceptions (400, or 413 for a part
+   * too large). Parsed once; later calls return the first result whatever their options.
+   */
+  form(options: FormOptions = {}): Promise<FormData> {
+    return (this.formData ??= this.parseForm({ maxFiles: 1000, maxFields: 1000, maxPartSize: 1024 * 1024, ...options }))
+  }
+
+  private async parseForm(limits: Required<FormOptions>): Promise<FormData> {
+    const [mediaType, params] = parseOptionsHeader(this.headers.get('content-type') ?? '')
+    if (mediaType === 'multipart/form-data') return parseMultipart(await this.body(), params, limits)
+    if (mediaType === 'application/x-www-form-urlencoded') return parseUrlencoded(await this.body(), limits)
+    return new FormData()
+  }
+
+  /**
+   * Whether the client has gone away, without waiting: messages already available are taken off
+   * the channel (body chunks are kept for the body reader), and a message still to come is left pending.
+   */
+  async isDisconnected(): Promise<boolean> {
+    while (!this.disconnected) {
+      const pending = (this.pending ??= this.receive())
+      const message = await Promise.race([pending, nextTask()])
+      if (message === NOT_READY) return false
+      this.pending = undefined
+      if (message.type === 'http.disconnect') {
+        this.disconnected = true
+        this.queued.push(message)
+      } else if (message.type === 'http.request' && !this.bodyComplete) {
+        this.queued.push(message)
+        if (!message.more_body) this.bodyComplete = true
+      } else {
+        return false
+      }
+    }
+    return true
+  }
+}
+
+function tooManyFields(limit: number): HTTPException {
+  return new HTTPException(400, `Too many fields. Maximum number of fields is ${limit}.`)
+}
+
+function parseUrlencoded(body: Uint8Array, limits: Required<FormOptions>): FormData {
+  const form = new FormData()
+  let fields = 0
+  for (const [name, value] of new URLSearchParams(utf8.decode(body))) {
+    if (fields++ >= limits.maxFields) throw tooManyFields(limits.maxFields)
+    form.append(name, value)
+  }
+  return form
+}
+
+const CR = 0x0d
+const LF = 0x0a
+const DASH = 0x2d
+
+/** The first index of `needle` in `haystack` at or after `from`, or -1. */
+function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from: number): number {
+  const first = needle[0]
+  const last = haystack.length - needle.length
+  for (let i = haystack.indexOf(first, from); i !== -1 && i <= last; i = haystack.indexOf(first, i + 1)) {
+    let j = 1
+    while (j < needle.length && haystack[i + j] === needle[j]) j++
+    if (j === needle.length) return i
+  }
+  return -1
+}
+
+function malformed(reason: string): HTTPException {
+  return new HTTPException(400, `Malformed multipart body: ${reason}.`)
+}
+
+function latin1Bytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff)
+}
+
+/** Parses a buffered multipart/form-data body (RFC 7578) byte by byte, so file contents stay exact. */
+function parseMultipart(body: Uint8Array, params: Record<string, string>, limits: Required<FormOptions>): FormData {
+  const boundary = params.boundary
+  if (!boundary) throw new HTTPException(400, 'Missing boundary in multipart.')
+  const charset = params.charset ?? 'utf-8'
+  const delimiter = latin1Bytes('\r\n--' + boundary)
+  const form = new FormData()
+  let files = 0
+  let fields = 0
+  // The first delimiter opens the body (without the CRLF) or follows a preamble.
+  const opensBody = delimiter.subarray(2).every((byte, i) => body[i] === byte)
+  const first = opensBody ? -2 : indexOfBytes(body, delimiter, 0)
+  if (first === -1) throw malformed('no boundary found')
+  let pos = first + delimiter.length
+  for (;;) {
+    if (body[pos] === DASH && body[pos + 1] === DASH) return form // the close delimiter; an epilogue is ignored
+    while (body[pos] === 0x20 || body[pos] === 0x09) pos++
+    if (body[pos] !== CR || body[pos + 1] !== LF) throw malformed('expected CRLF after a boundary')
+    pos += 2
+    let contentStart: number
+    let headerBlock: Uint8Array
+    if (body[pos] === CR && body[pos + 1] === LF) {
+      headerBlock = body.subarray(pos, pos)
+      contentStart = pos + 2
+    } else {
+      const headerEnd = indexOfBytes(body, latin1Bytes('\r\n\r\n'), pos)
+      if (headerEnd === -1) throw malformed('part headers are not terminated')
+      headerBlock = body.subarray(pos, headerEnd)
+      contentStart = headerEnd + 4
+    }
+    const contentEnd = indexOfBytes(body, delimiter, contentStart)
+    if (contentEnd === -1) throw malformed('the closing boundary is missing')
+    const headers = parsePartHeaders(decodeText(headerBlock))
+    const content = body.subarray(contentStart, contentEnd)
+    const [, disposition] = parseOptionsHeader(headers.get('content-disposition') ?? '')
+    if (disposition.name === undefined) throw new HTTPException(400, 'The Content-Disposition header field "name" must be provided.')
+    if (disposition.filename !== undefined) {
+      if (files++ >= limits.maxFiles) throw new HTTPException(400, `Too many files. Maximum number of files is ${limits.maxFiles}.`)
+      const type = headers.get('content-type') ?? ''
+      form.append(disposition.name, new File([content as Uint8Array<ArrayBuffer>], disposition.filename, { type }))
+    } else {
+      if (fields++ >= limits.maxFields) throw tooManyFields(limits.maxFields)
+      if (content.length > limits.maxPartSize) {
+        throw new HTTPException(413, `Part exceeded maximum size of ${Math.floor(limits.maxPartSize / 1024)}KB.`)
+      }
+      form.append(disposition.name, decodeText(content, charset))
+    }
+    pos = contentEnd + delimiter.length
+  }
+}
+
+function parsePartHeaders(block: string): Map<string, string> {
+  const headers = new Map<string, string>()
+  if (block === '') return headers
+  for (const line of block.split('\r\n')) {
+    const colon = line.indexOf(':')
+    if (colon <= 0) throw malformed(`invalid part header line ${JSON.stringify(line)}`)
+    const name = line.slice(0, colon).trim().toLowerCase()
+    if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim())
+  }
+  return headers
+}

@@ -189,3 +189,34 @@ test.describe('errors, matching and offline', () => {
     expect(mismatches).toBe(0)
   })
 })
+
+test.describe('registration and routing', () => {
+  test('register() recovers a page that a hard reload left uncontrolled', async ({ controlled: page, context }) => {
+    const cdp = await context.newCDPSession(page)
+    const loaded = page.waitForEvent('load')
+    await cdp.send('Page.reload', { ignoreCache: true }) // what Shift+Reload does
+    await loaded
+    expect(await page.evaluate(() => window.initiallyControlled)).toBe(false)
+    const scope = await page.evaluate(() => window.swReady)
+    expect(scope).not.toMatch(/^error/)
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
+    expect(await page.evaluate(async () => (await (await fetch('/api/echo?id=after-reload')).json()).id)).toBe('after-reload')
+  })
+
+  test('register() names the problem when the script is missing or not JavaScript', async ({ page }) => {
+    await page.goto('/index.html?debug')
+    const missing = await page.evaluate(() => window.register('/missing-sw.js', { scope: '/nowhere/' }).then(() => 'registered', (e: Error) => e.message))
+    expect(missing).toMatch(/swasgi: the service worker script http:\/\/127\.0\.0\.1:\d+\/missing-sw\.js answered 404/)
+    const html = await page.evaluate(() => window.register('/index.html', { scope: '/nowhere/' }).then(() => 'registered', (e: Error) => e.message))
+    expect(html).toMatch(/is served as "text\/html", not JavaScript/)
+  })
+
+  test('with a string match, other requests never wake the worker (Static Routing API)', async ({ page }) => {
+    await page.goto('/index.html?prefix')
+    expect(await page.evaluate(() => window.swReady)).not.toMatch(/^error/)
+    expect(await page.evaluate(async () => (await fetch('/network/direct')).text())).toBe('from the network: /network/direct')
+    const events = await page.evaluate(async () => (await (await fetch('/api/observed')).json()).fetchEvents as string[])
+    expect(events).toContain('/api/observed')
+    expect(events).not.toContain('/network/direct')
+  })
+})

@@ -1,14 +1,25 @@
 // The page side of the app under test: registers the worker and tells the tests when it controls the page.
 import { register } from '../../src/client/index.js'
+import { putFile } from '../../src/storage/index.js'
 
 declare global {
   interface Window {
     swReady: Promise<string>
+    putFile: typeof putFile
+    register: typeof register
+    initiallyControlled: boolean
   }
 }
 
-const script = new URLSearchParams(location.search).has('debug') ? '/sw.js?debug' : '/sw.js'
+window.initiallyControlled = navigator.serviceWorker.controller !== null
+
+// The page's query selects the worker's variant (?debug, ?prefix).
+const script = `/sw.js${location.search}`
 window.swReady = register(script).then(
   (registration) => registration.scope,
   (error: Error) => `error: ${error.message}`,
 )
+
+// Tests store files from the page: the worker reads the same IndexedDB and Cache Storage.
+window.putFile = putFile
+window.register = register

@@ -1,6 +1,9 @@
 // The service worker under test: one raw ASGI app that exercises every response class.
+import { precache } from 'workbox-precaching'
+import { cacheNames } from 'workbox-core'
 import { serve } from '../../../src/sw/index.js'
 import {
+  FileResponse,
   HTMLResponse,
   JSONResponse,
   PlainTextResponse,
@@ -88,16 +91,33 @@ const app: ASGIApp = async (scope, receive, send) => {
     }
     case '/api/cookies/get':
       return answer(new JSONResponse({ cookie: header(s, 'cookie') }))
+    case '/files/precached':
+      return answer(new FileResponse(`cache://${encodeURIComponent(cacheNames.precache)}/static/precached.txt`))
+    case '/files/download':
+      return answer(new FileResponse('idb://files/report.txt', { filename: 'rapport final é.txt' }))
     case '/api/error':
       throw new Error('deliberate failure in the app')
     default:
+      // /files/idb/KEY and /files/cache/PATH serve what the page stored there.
+      if (url.pathname.startsWith('/files/idb/')) return answer(new FileResponse(`idb://files/${url.pathname.slice('/files/idb/'.length)}`))
+      if (url.pathname.startsWith('/files/cache/')) return answer(new FileResponse(`cache://assets/${url.pathname.slice('/files/cache/'.length)}`))
       return answer(new PlainTextResponse('Not Found', 404))
   }
 }
 
+// A Workbox-precached entry, keyed with its __WB_REVISION__ parameter, for FileResponse to find.
+precache([{ url: '/static/precached.txt', revision: 'r1' }])
+
+// Which paths woke the worker, to tell static routing from an unanswered fetch event.
+const fetchEvents: string[] = (observed.fetchEvents = [])
+addEventListener('fetch', (event) => void fetchEvents.push(new URL((event as Event & { request: Request }).request.url).pathname))
+
+const variant = new URLSearchParams(location.search)
 serve(app, {
-  // /network/ stays with the server, so tests can tell who answered.
-  match: (url) => url.origin === location.origin && !url.pathname.startsWith('/network/') && !url.pathname.startsWith('/assets/') && url.pathname !== '/sw.js' && url.pathname !== '/index.html',
-  debug: location.search.includes('debug'),
+  // With ?prefix, a string match (so static routes); otherwise /network/ etc. stay with the server.
+  match: variant.has('prefix')
+    ? '/api/'
+    : (url) => url.origin === location.origin && !/^\/(network|assets|static|media)\//.test(url.pathname) && url.pathname !== '/sw.js' && url.pathname !== '/index.html',
+  debug: variant.has('debug'),
   onError: () => {},
 })

@@ -15,11 +15,12 @@ export default defineConfig({
         sw: 'src/sw/index.ts',
         storage: 'src/storage/index.ts',
         client: 'src/client/index.ts',
+        playwright: 'src/playwright/index.ts',
       },
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^workbox-/, 'idb-keyval', /^mime/],
+      external: [/^workbox-/, 'idb-keyval', /^mime/, /^@playwright\//],
     },
   },
   test: {

@@ -1,0 +1,96 @@
+/**
+ * swasgi/playwright: test and demo helpers for @playwright/test. `test` adds a `swasgi` fixture
+ * for pages whose own service worker runs a swasgi app; `routeASGI` answers Playwright's routing
+ * with an ASGI app, for tests that need no worker at all.
+ */
+import { test as base, type BrowserContext, type Page, type Worker } from '@playwright/test'
+import type { ASGIApp } from '../types.js'
+import { handle, type HandleOptions } from '../sw/handle.js'
+
+/** One request the page's service worker answered. */
+export interface AnsweredRequest {
+  method: string
+  url: string
+  status: number
+  /** Milliseconds from the request's start to the end of its response (Playwright's timing). */
+  ms: number
+}
+
+/** The `swasgi` fixture. */
+export interface SwasgiFixture {
+  /** Opens `url`, registers `script` when given, and waits until a service worker controls the page. */
+  open(url: string, options?: { script?: string; type?: 'classic' | 'module' }): Promise<void>
+  /** The page's service worker. */
+  worker(): Promise<Worker>
+  /** Runs a function inside the service worker, as `worker.evaluate` does. */
+  evaluate: Worker['evaluate']
+  /** Every request the worker answered so far, in order. */
+  readonly log: AnsweredRequest[]
+}
+
+/** The request patterns Playwright's `route()` accepts. */
+export type URLMatch = string | RegExp | ((url: URL) => boolean)
+
+/** Waits (in the page) until a worker controls it; asks an active worker to claim the page if needed. */
+async function waitForControl(page: Page, script: string | undefined, type: 'classic' | 'module'): Promise<void> {
+  await page.evaluate(
+    async ({ script, type }) => {
+      const container = navigator.serviceWorker
+      const registration = script ? await container.register(script, { type }) : await container.ready
+      if (container.controller) return
+      const controlled = new Promise((resolve) => container.addEventListener('controllerchange', resolve, { once: true }))
+      ;(registration.active ?? (await container.ready).active)?.postMessage({ type: 'swasgi:claim' })
+      await controlled
+    },
+    { script, type },
+  )
+}
+
+/** `@playwright/test`'s `test`, with the `swasgi` fixture. */
+export const test = base.extend<{ swasgi: SwasgiFixture }>({
+  swasgi: async ({ page, context }, use) => {
+    const log: AnsweredRequest[] = []
+    page.on('response', (response) => {
+      if (!response.fromServiceWorker()) return
+      const request = response.request()
+      const timing = request.timing()
+      log.push({ method: request.method(), url: response.url(), status: response.status(), ms: Math.max(0, timing.responseEnd) })
+    })
+    const worker = async () => context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker')
+    await use({
+      log,
+      async open(url, options = {}) {
+        await page.goto(url)
+        await waitForControl(page, options.script, options.type ?? 'classic')
+      },
+      worker,
+      evaluate: (async (fn: never, arg: never) => (await worker()).evaluate(fn, arg)) as Worker['evaluate'],
+    })
+  },
+})
+
+export { expect } from '@playwright/test'
+
+/**
+ * Answers the requests of a page or context that match `url` with `app` (through `handle()`), in
+ * the test process: the same app that mocks a backend in the worker mocks it here with no worker.
+ * Playwright's routing never sees requests a service worker answers; use one or the other.
+ */
+export async function routeASGI(target: Page | BrowserContext, url: URLMatch, app: ASGIApp, options: HandleOptions = {}): Promise<void> {
+  const fetchHandler = handle(app, options)
+  await target.route(url, async (route) => {
+    const request = route.request()
+    const headers = Object.entries(await request.allHeaders()).filter(([name]) => !name.startsWith(':'))
+    const body = request.postDataBuffer()
+    const response = await fetchHandler(new Request(request.url(), { method: request.method(), headers, body: body ? new Uint8Array(body) : undefined }))
+    const fulfilled: Record<string, string> = Object.fromEntries(response.headers)
+    const cookies = response.headers.getSetCookie()
+    // Real Set-Cookie headers work here (no worker in the way); Playwright takes several joined by newlines.
+    if (cookies.length) fulfilled['set-cookie'] = cookies.join('\n')
+    await route.fulfill({
+      status: response.status,
+      headers: fulfilled,
+      body: Buffer.from(await response.arrayBuffer()),
+    })
+  })
+}

@@ -28,7 +28,7 @@ test.describe('routeASGI: an ASGI app behind Playwright routing, no worker', () 
       new Route(
         '/mock/notes',
         async (request: Request) => {
-          notes.push(await request.json())
+          notes.push((await request.json()) as { title: string })
           const response = new JSONResponse({ count: notes.length }, 201)
           response.setCookie('last', 'created')
           return response

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { HTTPException } from '../src/exceptions.js'
-import { ClientDisconnect, Request, parseOptionsHeader } from '../src/requests.js'
+import { ClientDisconnect, Request } from '../src/requests.js'
+import { parseOptionsHeader } from '../src/formparsers.js'
 import type { HTTPScope, Message, Receive } from '../src/types.js'
 import { httpScope } from './helpers/asgi.js'
 

@@ -176,10 +176,11 @@ describe('send and the Fetch response', () => {
     expect((await reader.read()).done).toBe(true)
   })
 
-  test('cancelling the body stops the generator and runs its finally', async () => {
+  /** An endless generator, and a promise that settles when its `finally` has run. */
+  function endless() {
     let finallyRan!: () => void
     const ran = new Promise<void>((r) => (finallyRan = r))
-    async function* endless() {
+    async function* ticks() {
       try {
         for (;;) {
           yield 'tick'
@@ -189,7 +190,12 @@ describe('send and the Fetch response', () => {
         finallyRan()
       }
     }
-    const response = await handle(new StreamingResponse(endless()), quiet)(new Request('http://x/'))
+    return { ticks: ticks(), ran }
+  }
+
+  test('cancelling the body stops the generator and runs its finally', async () => {
+    const { ticks, ran } = endless()
+    const response = await handle(new StreamingResponse(ticks), quiet)(new Request('http://x/'))
     const reader = response.body!.getReader()
     await reader.read()
     await reader.cancel()
@@ -198,19 +204,8 @@ describe('send and the Fetch response', () => {
 
   test('aborting the request signal disconnects the app', async () => {
     const controller = new AbortController()
-    let finallyRan!: () => void
-    const ran = new Promise<void>((r) => (finallyRan = r))
-    async function* endless() {
-      try {
-        for (;;) {
-          yield 'tick'
-          await new Promise((r) => setTimeout(r, 1))
-        }
-      } finally {
-        finallyRan()
-      }
-    }
-    const response = await handle(new StreamingResponse(endless()), quiet)(new Request('http://x/', { signal: controller.signal }))
+    const { ticks, ran } = endless()
+    const response = await handle(new StreamingResponse(ticks), quiet)(new Request('http://x/', { signal: controller.signal }))
     await response.body!.getReader().read()
     controller.abort()
     await ran

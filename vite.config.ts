@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   // Workbox reads process.env.NODE_ENV; without this a bundle dies with "process is not defined".
   define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'production') },
+  // public/ holds the demo's static files, not the library's.
+  publicDir: false,
   build: {
     outDir: 'dist',
     emptyOutDir: true,

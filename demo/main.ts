@@ -1,0 +1,70 @@
+// The page script of every page: makes sure the worker runs, shows the network state, and wires
+// up the page it is on (`<body data-page>`). Pages work without it, except the bootstrap page.
+import './styles.css'
+import { register } from '../src/client/index.js'
+import { editForm, quickAdd } from './client/notes.js'
+import { exportPage } from './client/export.js'
+import { explorerPage } from './client/explorer.js'
+import { enhanceForms, settleFlash } from './client/forms.js'
+import { settingsPage } from './client/settings.js'
+
+declare global {
+  interface Window {
+    /** Resolves once the worker controls the page (the browser tests wait for it). */
+    notesReady: Promise<void>
+  }
+}
+
+const PAGES: Record<string, () => void | Promise<void>> = {
+  home: quickAdd,
+  edit: editForm,
+  export: exportPage,
+  explorer: explorerPage,
+  settings: settingsPage,
+}
+
+/** The network indicator: the app works either way, this says which way it is. */
+function showNetwork(): void {
+  const indicator = document.querySelector<HTMLElement>('[data-net]')
+  if (!indicator) return
+  const online = navigator.onLine
+  indicator.textContent = online ? 'Online' : 'Offline'
+  indicator.title = online ? 'Connected. The app would work without it too.' : 'No network: everything still works, answered by the service worker.'
+  indicator.classList.toggle('offline', !online)
+}
+
+/**
+ * The first visit lands on the server's bootstrap page: once the worker controls the page,
+ * reloading lets the worker answer the same URL (a deep link included).
+ */
+async function bootstrap(controlledAtLoad: boolean): Promise<void> {
+  const status = document.querySelector('[data-bootstrap-status]')!
+  try {
+    await window.notesReady
+  } catch (error) {
+    status.textContent = (error as Error).message
+    status.classList.add('form-error')
+    return
+  }
+  if (!controlledAtLoad) {
+    status.textContent = 'Ready. Opening your notes…'
+    location.reload()
+    return
+  }
+  status.replaceChildren('The app is installed. ', Object.assign(document.createElement('a'), { href: '/', textContent: 'Open your notes' }))
+}
+
+const controlledAtLoad = navigator.serviceWorker?.controller != null
+window.notesReady = register('/sw.js').then(() => undefined)
+window.addEventListener('online', showNetwork)
+window.addEventListener('offline', showNetwork)
+showNetwork()
+enhanceForms()
+settleFlash()
+
+const page = document.body.dataset.page ?? ''
+if (page === 'bootstrap') void bootstrap(controlledAtLoad)
+else {
+  window.notesReady.catch((error) => console.warn(error))
+  void PAGES[page]?.()
+}

@@ -1,4 +1,4 @@
-import mime from 'mime'
+import { guessMediaType } from '../mediatypes.js'
 import type { HTTPScope, Receive, Scope, Send } from '../types.js'
 import { MutableHeaders, encodeLatin1 } from '../datastructures.js'
 import { getFile, type StoredFile } from '../storage/index.js'
@@ -109,7 +109,7 @@ export class FileResponse extends Response {
   /** The stored media type, else a guess from the filename or path (the stores label unknown files octet-stream). */
   private guessMediaType(file: StoredFile): string {
     if (file.mediaType && file.mediaType !== OCTET_STREAM) return file.mediaType
-    return mime.getType(this.filename || this.path) ?? OCTET_STREAM
+    return guessMediaType(this.filename || this.path) ?? OCTET_STREAM
   }
 
   /** A response streaming `parts` one Blob chunk at a time, stopping when the client goes away. */

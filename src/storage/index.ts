@@ -1,5 +1,5 @@
 /** swasgi/storage: files in Cache Storage (`cache://CACHE/PATH`) and IndexedDB (`idb://STORE/KEY`). */
-import mime from 'mime'
+import { guessMediaType } from '../mediatypes.js'
 import * as cache from './cache.js'
 import * as idb from './idb.js'
 import { formatPath, parsePath, parsePrefix, setDefaultStore, type FileLocation } from './paths.js'
@@ -27,7 +27,7 @@ export function configureFiles(options: { default: string }): void {
 export async function putFile(path: string, data: FileData, options: PutFileOptions = {}): Promise<void> {
   const location = parsePath(path)
   const blob = data instanceof Response ? await data.blob() : data instanceof Blob ? data : new Blob([data as BlobPart])
-  const mediaType = options.mediaType || blob.type || mime.getType(location.key) || 'application/octet-stream'
+  const mediaType = options.mediaType || blob.type || guessMediaType(location.key) || 'application/octet-stream'
   const file: StoredFile = {
     // slice() relabels the Blob without copying its bytes.
     blob: blob.type === mediaType ? blob : blob.slice(0, blob.size, mediaType),

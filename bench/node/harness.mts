@@ -41,3 +41,45 @@ export function table(title: string, results: Map<string, number>): string {
   const rows = [...results].map(([name, ops]) => `| ${name} | ${Math.round(ops).toLocaleString('en')} | ${(ops / base).toFixed(2)} |`)
   return [`### ${title}`, '', '| case | ops/s (median) | vs first |', '|---|---:|---:|', ...rows, ''].join('\n')
 }
+
+export interface AsyncCase {
+  name: string
+  run: () => Promise<unknown>
+}
+
+/** Operations per second of the async `fn`, awaited one at a time (concurrency 1), over about `ms` milliseconds. */
+async function asyncOpsPerSecond(fn: () => Promise<unknown>, ms: number): Promise<number> {
+  let ops = 0
+  const start = performance.now()
+  let now = start
+  while (now - start < ms) {
+    for (let i = 0; i < 50; i++) await fn()
+    ops += 50
+    now = performance.now()
+  }
+  return (ops * 1000) / (now - start)
+}
+
+/**
+ * Runs async cases in interleaved rounds (after a warm-up; a gc before each sample when exposed)
+ * and returns every round's ops/s of each case: round i of one case ran next to round i of the others.
+ */
+export async function sampleAsync(cases: AsyncCase[], { rounds = 9, ms = 500, warmup = 300 } = {}): Promise<Map<string, number[]>> {
+  for (const c of cases) await asyncOpsPerSecond(c.run, warmup)
+  const samples = new Map(cases.map((c) => [c.name, [] as number[]]))
+  for (let round = 0; round < rounds; round++) {
+    // Rotate the order so that no case always runs right after the same other one (GC debt, JIT state).
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[(i + round) % cases.length]
+      ;(globalThis as { gc?: () => void }).gc?.()
+      samples.get(c.name)!.push(await asyncOpsPerSecond(c.run, ms))
+    }
+  }
+  return samples
+}
+
+/** `compare` for async cases: interleaved rounds, the median ops/s of each. */
+export async function compareAsync(cases: AsyncCase[], options: { rounds?: number; ms?: number; warmup?: number } = {}): Promise<Map<string, number>> {
+  const samples = await sampleAsync(cases, options)
+  return new Map([...samples].map(([name, values]) => [name, median(values)]))
+}

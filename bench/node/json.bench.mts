@@ -1,5 +1,5 @@
 // JSONResponse vs UJSONResponse rendering, against plain JSON.stringify as the floor.
-// Run: npx tsx bench/node/json.mts   (or as part of `npm run bench`)
+// Run: npx tsx bench/node/json.bench.mts   (or as part of `npm run bench`)
 import { JSONResponse, UJSONResponse } from '../../src/responses/index.js'
 import { compare, table } from './harness.mts'
 

@@ -1,6 +1,4 @@
-import { Response, type ResponseInit } from './response.js'
-
-const utf8 = new TextEncoder()
+import { Response, encodeUTF8, type ResponseInit } from './response.js'
 
 /** How one dialect writes the things Python's and JavaScript's JSON disagree on. */
 interface Dialect {
@@ -200,13 +198,13 @@ export class JSONResponse extends Response {
   }
 
   override render(content: unknown): Uint8Array {
-    return utf8.encode(pythonJSON(content))
+    return encodeUTF8(pythonJSON(content))
   }
 }
 
 /** A JSON response rendered as ujson does (FastAPI's UJSONResponse): `\/`, bare NaN/Infinity. */
 export class UJSONResponse extends JSONResponse {
   override render(content: unknown): Uint8Array {
-    return utf8.encode(ujsonJSON(content))
+    return encodeUTF8(ujsonJSON(content))
   }
 }

@@ -46,9 +46,63 @@ export function decodePath(rawPath: string): string {
   })
 }
 
+interface URLParts {
+  https: boolean
+  /** Host and port, as `URL.host`. */
+  host: string
+  /** Host without IPv6 brackets. */
+  hostname: string
+  /** The port, or '' for the scheme's default. */
+  port: string
+  pathname: string
+  /** The query without its "?". */
+  query: string
+}
+
+/**
+ * The parts of a request URL the scope needs. `Request.url` is already a serialized http(s) URL
+ * (scheme and host lower-cased, default port dropped, path and query percent-encoded), so it splits
+ * with plain string search: cheaper than parsing it again with `new URL`, which is kept for anything
+ * else (user info, other schemes).
+ */
+function urlParts(href: string): URLParts {
+  const https = href.startsWith('https://')
+  const start = https ? 8 : href.startsWith('http://') ? 7 : -1
+  const slash = start < 0 ? -1 : href.indexOf('/', start)
+  const host = slash < 0 ? '' : href.slice(start, slash)
+  if (slash < 0 || host.includes('@')) {
+    const url = new URL(href)
+    const hostname = url.hostname
+    return {
+      https: url.protocol === 'https:',
+      host: url.host,
+      hostname: hostname.startsWith('[') ? hostname.slice(1, -1) : hostname,
+      port: url.port,
+      pathname: url.pathname,
+      query: url.search.slice(1),
+    }
+  }
+  let hash = href.indexOf('#', slash)
+  if (hash < 0) hash = href.length
+  const question = href.indexOf('?', slash)
+  const hasQuery = question >= 0 && question < hash
+  // A port follows the last ':' unless that ':' is inside IPv6 brackets.
+  const colon = host.lastIndexOf(':')
+  const hasPort = colon > host.lastIndexOf(']')
+  const hostname = hasPort ? host.slice(0, colon) : host
+  return {
+    https,
+    host,
+    hostname: hostname.charCodeAt(0) === 91 /* [ */ ? hostname.slice(1, -1) : hostname,
+    port: hasPort ? host.slice(colon + 1) : '',
+    pathname: href.slice(slash, hasQuery ? question : hash),
+    query: hasQuery ? href.slice(question + 1, hash) : '',
+  }
+}
+
 /** The ASGI scope of a Fetch request. */
 export function requestScope(request: Request, opts: HandleOptions, cookie?: string | null): HTTPScope {
-  const url = new URL(request.url)
+  const url = urlParts(request.url)
   const headers: RawHeaders = []
   let hasHost = false
   for (const [name, value] of request.headers) {
@@ -59,8 +113,7 @@ export function requestScope(request: Request, opts: HandleOptions, cookie?: str
   // A worker's request carries no Host header; ASGI apps (and Starlette's URL) expect one.
   if (!hasHost) headers.unshift([encodeLatin1('host'), encodeLatin1(url.host)])
   if (cookie) headers.push([encodeLatin1('cookie'), encodeLatin1(cookie, 'Cookie header')])
-  const scheme = url.protocol === 'https:' ? 'https' : 'http'
-  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
+  const scheme = url.https ? 'https' : 'http'
   return {
     type: 'http',
     asgi: { version: '3.0', spec_version: '2.4' },
@@ -69,30 +122,41 @@ export function requestScope(request: Request, opts: HandleOptions, cookie?: str
     scheme,
     path: decodePath(url.pathname),
     raw_path: encodeLatin1(url.pathname),
-    query_string: encodeLatin1(url.search.slice(1)),
+    query_string: encodeLatin1(url.query),
     root_path: opts.rootPath ?? '',
     headers,
     client: opts.client ?? null,
-    server: [hostname, url.port ? Number(url.port) : scheme === 'https' ? 443 : 80],
-    state: { ...opts.state },
+    server: [url.hostname, url.port ? Number(url.port) : url.https ? 443 : 80],
+    state: opts.state ? { ...opts.state } : {},
     extensions: {},
   }
+}
+
+/** Latin-1 text of header bytes (each byte is one code point); short values without a copy. */
+function latin1(bytes: Uint8Array): string {
+  if (bytes.length > 256) return decodeLatin1(bytes)
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i])
+  return out
 }
 
 /** Fetch headers from ASGI ones: duplicates joined with ", " (browsers keep only the first), set-cookie apart. */
 function fetchHeaders(raw: unknown, cookies: string[]): Headers {
   if (!Array.isArray(raw)) throw new TypeError(`http.response.start "headers" must be a list of [name, value] byte pairs`)
-  const joined = new Map<string, string>()
+  // Appending one by one is about twice as fast as building Headers from a list of pairs.
+  const headers = new Headers()
+  const names: string[] = []
   for (const pair of raw as RawHeaders) {
-    const name = decodeLatin1(pair[0]).toLowerCase()
-    const value = decodeLatin1(pair[1])
+    const name = latin1(pair[0]).toLowerCase()
+    const value = latin1(pair[1])
     if (name === 'set-cookie') cookies.push(value)
+    else if (names.includes(name)) headers.set(name, `${headers.get(name)}, ${value}`)
     else {
-      const before = joined.get(name)
-      joined.set(name, before === undefined ? value : `${before}, ${value}`)
+      names.push(name)
+      headers.append(name, value)
     }
   }
-  return new Headers([...joined])
+  return headers
 }
 
 function typeName(value: unknown): string {
@@ -104,14 +168,10 @@ function describe(message: unknown): string {
   return typeof type === 'string' ? `'${type}'` : `a message without a type (${String(message)})`
 }
 
-/** A promise with its resolve function. */
-function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void
-  const promise = new Promise<T>((r) => (resolve = r))
-  return { promise, resolve }
-}
-
 const logError = (error: unknown) => console.error('swasgi: error in the ASGI app', error)
+
+// Backpressure in bytes, not chunks.
+const BYTES: QueuingStrategy<Uint8Array> = { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength }
 
 /**
  * Adapts an ASGI app to the Fetch API: each Request becomes a scope, `receive` and `send`, and
@@ -119,54 +179,204 @@ const logError = (error: unknown) => console.error('swasgi: error in the ASGI ap
  */
 export function handle(app: ASGIApp, opts: HandleOptions = {}): FetchHandler {
   const onError = opts.onError ?? logError
-  return async (request, event) => {
-    const cookie = opts.cookie ? await opts.cookie(request) : undefined
-    return respond(app, opts, onError, request, requestScope(request, opts, cookie), event)
+  const cookie = opts.cookie
+  if (cookie) {
+    return async (request, event) => new Exchange(app, opts, onError, request, requestScope(request, opts, await cookie(request)), event).result
+  }
+  return (request, event) => {
+    try {
+      return new Exchange(app, opts, onError, request, requestScope(request, opts), event).result
+    } catch (error) {
+      return Promise.reject(error) // a request the scope cannot express (say, a non-latin-1 header)
+    }
   }
 }
 
-function respond(
-  app: ASGIApp,
-  opts: HandleOptions,
-  onError: (error: unknown, request: Request) => void,
-  request: Request,
-  scope: HTTPScope,
-  event: LifetimeEvent | undefined,
-): Promise<Response> {
-  const result = deferred<Response>()
-  const disconnect = deferred<Message>()
-  const gone = () => disconnect.resolve({ type: 'http.disconnect' })
-  request.signal?.addEventListener('abort', gone, { once: true })
+type Phase = 'start' | 'body' | 'done'
+
+/**
+ * One request/response exchange. A class rather than a nest of closures: this is the per-request
+ * hot path. It is also the underlying source of the response body stream (`start`, `pull`, `cancel`).
+ */
+class Exchange {
+  /** Resolves with the Response once the app starts it (or with the 500 when it fails first). */
+  readonly result: Promise<Response>
+  private resolveResult!: (response: Response) => void
+  private readonly receive: () => Promise<Message>
+  private readonly send: (message: Message) => Promise<void>
+
+  // --- the client: http.disconnect once the exchange is over, the body is cancelled or the request aborted.
+  private gone = false
+  private listening = false
+  private disconnectMessage: Message | null = null
+  /** Made only when someone waits for the disconnect: most requests never do. */
+  private disconnected: Promise<Message> | null = null
+  private resolveDisconnect: ((message: Message) => void) | null = null
+  /** Pending body reads, which a disconnect settles early (no Promise.race: see `readBody`). */
+  private readers: Set<(message: Message) => void> | null = null
+
+  // --- receive
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+  private bodyDone: boolean
+  private sentEmpty = false
+
+  // --- send
+  private phase: Phase = 'start'
+  private controller: ReadableStreamDefaultController<Uint8Array> | null = null
+  private room: (() => void) | null = null
+  private cancelled = false
+  /** Keeps the worker alive for follow-up work, but never for a long stream (see the README). */
+  private releaseLifetime: (() => void) | null = null
+
+  constructor(
+    private readonly app: ASGIApp,
+    private readonly opts: HandleOptions,
+    private readonly onError: (error: unknown, request: Request) => void,
+    private readonly request: Request,
+    private readonly scope: HTTPScope,
+    event: LifetimeEvent | undefined,
+  ) {
+    this.result = new Promise<Response>((resolve) => (this.resolveResult = resolve))
+    this.reader = request.body?.getReader()
+    this.bodyDone = !this.reader
+    this.receive = this.nextMessage.bind(this)
+    this.send = this.sendMessage.bind(this)
+    if (event) event.waitUntil(new Promise<void>((resolve) => (this.releaseLifetime = resolve)))
+    void this.run()
+  }
+
+  private async run(): Promise<void> {
+    try {
+      await this.app(this.scope, this.receive, this.send)
+      if (this.phase === 'start') throw new ProtocolError('the ASGI app returned without starting a response')
+      if (this.phase === 'body') throw new ProtocolError('the ASGI app returned before finishing the response body (more_body was never false)')
+    } catch (error) {
+      this.fail(error)
+    } finally {
+      this.disconnect()
+      this.releaseLifetime?.()
+      this.reader?.releaseLock()
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.onError(error, this.request)
+    if (this.phase === 'start') {
+      this.phase = 'done'
+      this.resolveResult(errorResponse(error, this.request, this.opts.debug === true))
+    } else if (this.phase === 'body') {
+      this.phase = 'done'
+      this.controller?.error(error)
+    }
+  }
+
+  // --- the client going away
+
+  /** The client is gone (or the exchange is over): settle everyone waiting for http.disconnect. */
+  private disconnect(): void {
+    if (this.gone) return
+    this.gone = true
+    const message = this.disconnectMessage ?? (this.disconnectMessage = { type: 'http.disconnect' })
+    this.resolveDisconnect?.(message)
+    if (this.readers) for (const settle of this.readers) settle(message)
+    this.readers = null
+  }
+
+  /** Starts listening for the request's abort signal (lazily: only a waiter needs it). */
+  private listen(): void {
+    if (this.listening) return
+    this.listening = true
+    const signal = this.request.signal
+    if (!signal) return
+    if (signal.aborted) this.disconnect()
+    else signal.addEventListener('abort', () => this.disconnect(), { once: true })
+  }
+
+  /** Resolves with http.disconnect when the client goes away. */
+  private waitForDisconnect(): Promise<Message> {
+    if (!this.disconnected) {
+      const waiting = new Promise<Message>((resolve) => (this.resolveDisconnect = resolve))
+      this.listen()
+      this.disconnected = waiting
+      if (this.gone) this.resolveDisconnect!(this.disconnectMessage!)
+    }
+    return this.disconnected
+  }
 
   // --- receive: the request body chunk by chunk, then http.disconnect once the exchange is over.
-  const reader = request.body?.getReader()
-  let bodyDone = !reader
-  let sentEmpty = false
-  const receive = async (): Promise<Message> => {
-    if (!bodyDone) {
-      const next = await Promise.race([reader!.read(), disconnect.promise])
-      if ('type' in next) return next
-      if (!next.done) return { type: 'http.request', body: next.value, more_body: true }
-      bodyDone = true
-      return { type: 'http.request', body: EMPTY, more_body: false }
+
+  private nextMessage(): Promise<Message> {
+    if (!this.bodyDone) return this.readBody()
+    if (!this.reader && !this.sentEmpty) {
+      this.sentEmpty = true
+      return Promise.resolve({ type: 'http.request', body: EMPTY, more_body: false })
     }
-    if (!reader && !sentEmpty) {
-      sentEmpty = true
-      return { type: 'http.request', body: EMPTY, more_body: false }
-    }
-    return disconnect.promise
+    return this.waitForDisconnect()
+  }
+
+  /**
+   * The next request body chunk, or http.disconnect if the client goes first. Not a Promise.race
+   * with one long-lived disconnect promise: every race would stay attached to it, and keep its chunk
+   * alive, until the request ends, so a large upload read chunk by chunk would sit whole in memory.
+   */
+  private readBody(): Promise<Message> {
+    return new Promise<Message>((resolve, reject) => {
+      if (this.gone) return resolve(this.disconnectMessage!)
+      this.listen()
+      if (this.gone) return resolve(this.disconnectMessage!) // the signal was already aborted
+      const readers = (this.readers ??= new Set())
+      readers.add(resolve)
+      this.reader!.read().then(
+        (next) => {
+          readers.delete(resolve)
+          if (!next.done) resolve({ type: 'http.request', body: next.value, more_body: true })
+          else {
+            this.bodyDone = true
+            resolve({ type: 'http.request', body: EMPTY, more_body: false })
+          }
+        },
+        (error: unknown) => {
+          readers.delete(resolve)
+          reject(error)
+        },
+      )
+    })
   }
 
   // --- send: http.response.start resolves the Response; body messages fill its stream.
-  let phase: 'start' | 'body' | 'done' = 'start'
-  let controller: ReadableStreamDefaultController<Uint8Array> | null = null
-  let room: { promise: Promise<void>; resolve: () => void } | null = null
-  let cancelled = false
-  // Keep the worker alive for follow-up work, but never for a long stream (see the README).
-  const lifetime = deferred()
-  event?.waitUntil(lifetime.promise)
 
-  const start = async (message: Message) => {
+  private async sendMessage(message: Message): Promise<void> {
+    const type = message?.type
+    if (this.phase === 'start') {
+      if (type !== 'http.response.start') throw new Error(`Expected ASGI message 'http.response.start', but got ${describe(message)}`)
+      const pending = this.begin(message)
+      if (pending) await pending
+      this.phase = 'body'
+      return
+    }
+    if (this.phase === 'done' || type !== 'http.response.body') {
+      throw new Error(`Unexpected ASGI message ${describe(message)} ${this.phase === 'done' ? 'after the response completed' : "while sending the body: expected 'http.response.body'"}`)
+    }
+    const chunk = (message.body ?? EMPTY) as Uint8Array
+    if (!(chunk instanceof Uint8Array)) throw new TypeError(`http.response.body "body" must be a Uint8Array, got ${typeName(chunk)}`)
+    const more = message.more_body === true
+    const controller = this.controller
+    if (controller && !this.cancelled) {
+      if (chunk.byteLength) controller.enqueue(chunk)
+      if (!more) controller.close()
+      else if (controller.desiredSize! <= 0) await new Promise<void>((resolve) => (this.room = resolve))
+    }
+    if (more) {
+      // A stream is on its way: stop holding the worker now (a long stream is cut at 5 minutes).
+      this.releaseLifetime?.()
+      return
+    }
+    this.phase = 'done'
+    this.disconnect()
+  }
+
+  /** Checks http.response.start and resolves the Response; a promise only when onSetCookie must be awaited. */
+  private begin(message: Message): Promise<void> | void {
     const status = message.status
     if (!Number.isInteger(status) || (status as number) < 200 || (status as number) > 599) {
       throw new RangeError(`http.response.start has status ${String(status)}; a Fetch response needs an integer from 200 to 599`)
@@ -174,89 +384,43 @@ function respond(
     const cookies: string[] = []
     const headers = fetchHeaders(message.headers, cookies)
     if (cookies.length) {
-      if (opts.onSetCookie) await opts.onSetCookie(cookies, request)
-      else for (const value of cookies) headers.append('set-cookie', value)
-    }
-    const location = headers.get('location')
-    if (REDIRECT.has(status as number) && location !== null) {
-      // Safari's workers only follow redirects made by Response.redirect (absolute URL).
-      result.resolve(Response.redirect(new URL(location, request.url).href, status as number))
-      return
-    }
-    if (NULL_BODY.has(status as number) || scope.method === 'HEAD') {
-      result.resolve(new Response(null, { status: status as number, headers }))
-      return
-    }
-    const body = new ReadableStream<Uint8Array>(
-      {
-        start: (c) => void (controller = c),
-        pull: () => room?.resolve(),
-        cancel: () => {
-          cancelled = true
-          room?.resolve()
-          gone()
-        },
-      },
-      { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
-    )
-    result.resolve(new Response(body, { status: status as number, headers }))
-  }
-
-  const send = async (message: Message): Promise<void> => {
-    const type = message?.type
-    if (phase === 'start') {
-      if (type !== 'http.response.start') throw new Error(`Expected ASGI message 'http.response.start', but got ${describe(message)}`)
-      await start(message)
-      phase = 'body'
-      return
-    }
-    if (phase === 'done' || type !== 'http.response.body') {
-      throw new Error(`Unexpected ASGI message ${describe(message)} ${phase === 'done' ? 'after the response completed' : "while sending the body: expected 'http.response.body'"}`)
-    }
-    const chunk = (message.body ?? EMPTY) as Uint8Array
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`http.response.body "body" must be a Uint8Array, got ${typeName(chunk)}`)
-    const more = message.more_body === true
-    if (controller && !cancelled) {
-      if (chunk.byteLength) controller.enqueue(chunk)
-      if (!more) controller.close()
-      else if (controller.desiredSize! <= 0) {
-        room = deferred()
-        await room.promise
-        room = null
+      if (this.opts.onSetCookie) {
+        return Promise.resolve(this.opts.onSetCookie(cookies, this.request)).then(() => this.respond(status as number, headers))
       }
+      for (const value of cookies) headers.append('set-cookie', value)
     }
-    if (more) {
-      // A stream is on its way: stop holding the worker now (a long stream is cut at 5 minutes).
-      lifetime.resolve()
+    this.respond(status as number, headers)
+  }
+
+  private respond(status: number, headers: Headers): void {
+    const location = REDIRECT.has(status) ? headers.get('location') : null
+    if (location !== null) {
+      // Safari's workers only follow redirects made by Response.redirect (absolute URL).
+      this.resolveResult(Response.redirect(new URL(location, this.request.url).href, status))
       return
     }
-    phase = 'done'
-    gone()
+    if (NULL_BODY.has(status) || this.scope.method === 'HEAD') {
+      this.resolveResult(new Response(null, { status, headers }))
+      return
+    }
+    this.resolveResult(new Response(new ReadableStream<Uint8Array>(this, BYTES), { status, headers }))
   }
 
-  const fail = (error: unknown) => {
-    onError(error, request)
-    if (phase === 'start') {
-      phase = 'done'
-      result.resolve(errorResponse(error, request, opts.debug === true))
-    } else if (phase === 'body') {
-      phase = 'done'
-      controller?.error(error)
-    }
+  // --- the underlying source of the body stream
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.controller = controller
   }
 
-  void (async () => {
-    try {
-      await app(scope, receive, send)
-      if (phase === 'start') throw new ProtocolError('the ASGI app returned without starting a response')
-      if (phase === 'body') throw new ProtocolError('the ASGI app returned before finishing the response body (more_body was never false)')
-    } catch (error) {
-      fail(error)
-    } finally {
-      gone()
-      lifetime.resolve()
-      reader?.releaseLock()
-    }
-  })()
-  return result.promise
+  pull(): void {
+    const room = this.room
+    this.room = null
+    room?.()
+  }
+
+  cancel(): void {
+    this.cancelled = true
+    this.pull()
+    this.disconnect()
+  }
 }

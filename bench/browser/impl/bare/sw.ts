@@ -1,0 +1,31 @@
+// The practical floor: a hand-written fetch listener.
+import { get } from 'idb-keyval'
+import { CACHE_NAME, CACHE_PATH, CHUNKS, IDB_KEY, ROUTES, chunk, payload } from '../../shared/spec.js'
+import { takeOver, worker } from '../../shared/worker.js'
+
+const notFound = () => new Response('Not Found', { status: 404 })
+
+worker.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url)
+  switch (url.pathname) {
+    case ROUTES.json:
+      return event.respondWith(new Response(JSON.stringify(payload(Number(url.searchParams.get('i')))), { headers: { 'content-type': 'application/json' } }))
+    case ROUTES.fileCache:
+      return event.respondWith(caches.match(CACHE_PATH, { cacheName: CACHE_NAME }).then((response) => response ?? notFound()))
+    case ROUTES.fileIdb:
+      return event.respondWith(
+        get<Blob>(IDB_KEY).then((blob) => (blob ? new Response(blob, { headers: { 'content-type': blob.type, 'content-length': String(blob.size) } }) : notFound())),
+      )
+    case ROUTES.stream: {
+      let i = 0
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(chunk(i++))
+          if (i === CHUNKS) controller.close()
+        },
+      })
+      return event.respondWith(new Response(body, { headers: { 'content-type': 'application/octet-stream' } }))
+    }
+  }
+})
+takeOver()

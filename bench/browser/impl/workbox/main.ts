@@ -1,0 +1,4 @@
+import { install, registerWorker } from '../../shared/page.js'
+import { seedPlain } from '../../shared/seed.js'
+
+install({ name: 'workbox', start: () => registerWorker('/sw.js'), seed: seedPlain })

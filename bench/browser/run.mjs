@@ -1,0 +1,538 @@
+// The browser benchmark: swasgi against a hand-written worker and its peers, side by side in one
+// headless Chromium run (`npm run bench -- --browser [--only bare,swasgi] [--rounds 5]`).
+//
+// Each implementation (bench/browser/impl/<name>/) is built minified for production with Vite,
+// served from its own 127.0.0.1 port and run in a fresh browser profile per round; the page code
+// that drives and checks them (shared/page.ts) is the same for all. Rounds are interleaved (the
+// order rotates), every figure is the median over rounds, and ratios are to `bare` from the same run.
+import { createServer } from 'node:http'
+import { readFile, stat, mkdir, writeFile, rm, mkdtemp } from 'node:fs/promises'
+import { tmpdir, cpus, totalmem, platform, release } from 'node:os'
+import { extname, join, normalize } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { execFileSync } from 'node:child_process'
+import { build } from 'vite'
+import { chromium } from '@playwright/test'
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-browser.mjs'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const repo = join(here, '..', '..')
+const resultsDir = join(repo, 'bench', 'results')
+const buildDir = join(resultsDir, 'build')
+
+const ALL = ['bare', 'swasgi', 'msw', 'hono', 'workbox']
+const SEQUENTIAL = 2000
+const CONCURRENT = 2000
+const FILE_READS = 3
+const STREAM_READS = 10
+const PHASE_TIMEOUT = 120_000
+const MiB = 1024 * 1024
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+function parseArgs(argv) {
+  const options = { only: ALL, rounds: 5, out: join(resultsDir, 'browser.json') }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const value = () => {
+      const [, inline] = arg.split('=')
+      if (inline !== undefined) return inline
+      if (i + 1 >= argv.length) usage(`${arg} needs a value`)
+      return argv[++i]
+    }
+    if (arg.startsWith('--only')) options.only = value().split(',').map((s) => s.trim()).filter(Boolean)
+    else if (arg.startsWith('--rounds')) options.rounds = Number(value())
+    else if (arg.startsWith('--out')) options.out = value()
+    else if (arg === '--help' || arg === '-h') usage()
+    else usage(`unknown option ${arg}`)
+  }
+  const unknown = options.only.filter((name) => !ALL.includes(name))
+  if (unknown.length) usage(`unknown implementation(s) ${unknown.join(', ')}; choose from ${ALL.join(', ')}`)
+  if (!Number.isInteger(options.rounds) || options.rounds < 1) usage('--rounds must be a positive integer')
+  // Keep the table's column order, whatever order --only lists them in.
+  options.only = ALL.filter((name) => options.only.includes(name))
+  return options
+}
+
+function usage(problem) {
+  if (problem) console.error(`bench/browser: ${problem}`)
+  console.error(`usage: node bench/browser/run.mjs [--only ${ALL.join(',')}] [--rounds 5] [--out bench/results/browser.json]`)
+  process.exit(problem ? 2 : 0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build
+
+const define = { 'process.env.NODE_ENV': JSON.stringify('production') }
+
+/** One iife script, minified, as a worker (or MSW's page side) ships it. */
+async function buildScript(root, entry, outDir, fileName, extra = {}) {
+  const built = await build({
+    configFile: false,
+    root,
+    mode: 'production',
+    logLevel: 'warn',
+    publicDir: false,
+    define,
+    ...extra,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      minify: true,
+      sourcemap: false,
+      lib: { entry, formats: ['iife'], name: 'benchScript', fileName: () => fileName },
+    },
+  })
+  const chunk = (Array.isArray(built) ? built[0] : built).output[0]
+  // What each module weighs in the bundle before minification (the rendered code), largest first.
+  const modules = Object.entries(chunk.modules ?? {})
+    .map(([id, m]) => ({ module: id.replace(`${repo}/`, '').replace(/\0/g, ''), rendered: m.renderedLength }))
+    .sort((a, b) => b.rendered - a.rendered)
+  return { file: join(outDir, fileName), modules }
+}
+
+/** The page (shared driver + this implementation's start/seed) and the worker script. */
+async function buildImpl(name) {
+  const root = join(here, 'impl', name)
+  const outDir = join(buildDir, name)
+  await build({
+    configFile: false,
+    root,
+    mode: 'production',
+    logLevel: 'warn',
+    publicDir: false,
+    define,
+    build: { outDir, emptyOutDir: true, minify: true, sourcemap: false },
+  })
+  const sizes = {}
+  if (name === 'msw') {
+    // MSW's worker is the script users copy with `npx msw init`; minified like the others.
+    const { file: script } = await buildScript(root, join(repo, 'node_modules/msw/lib/mockServiceWorker.js'), outDir, 'mockServiceWorker.js')
+    sizes.worker = await sizeOf(script)
+    sizes.workerAsShipped = await sizeOf(join(repo, 'node_modules/msw/lib/mockServiceWorker.js'))
+    // Its page side (msw/browser + the handlers) runs every request too: measured on its own.
+    const { file: side, modules } = await buildScript(root, join(root, 'mocks.ts'), join(buildDir, 'size', name), 'mocks.js')
+    sizes.pageSide = { ...(await sizeOf(side)), modules }
+  } else {
+    const { file, modules } = await buildScript(root, join(root, 'sw.ts'), outDir, 'sw.js')
+    sizes.worker = { ...(await sizeOf(file)), modules }
+  }
+  if (name === 'swasgi') {
+    // The media-type table is most of a file server's weight: the same worker with mime/lite, and
+    // with no table at all, for comparison (size only; these variants are never run).
+    const mimeStub = { find: /^mime$/, replacement: join(here, 'shared/mime-stub.ts') }
+    const jarStub = { find: /^.*\/cookie-jar\.js$/, replacement: join(here, 'shared/cookie-jar-stub.ts') }
+    const variants = [
+      ['workerWithMimeLite', [{ find: /^mime$/, replacement: 'mime/lite' }]],
+      ['workerWithoutMime', [mimeStub]],
+      ['workerWithoutCookieJar', [jarStub]],
+      ['workerWithoutMimeOrCookieJar', [mimeStub, jarStub]],
+    ]
+    for (const [key, alias] of variants) {
+      const { file } = await buildScript(root, join(root, 'sw.ts'), join(buildDir, 'size', key), 'sw.js', { resolve: { alias } })
+      sizes[key] = await sizeOf(file)
+    }
+  }
+  return sizes
+}
+
+async function sizeOf(file) {
+  const bytes = await readFile(file)
+  return { minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static servers, one origin each
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.json': 'application/json' }
+
+function serveDir(dir) {
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url, 'http://x')
+    const path = normalize(join(dir, decodeURIComponent(url.pathname)))
+    if (!path.startsWith(dir)) return void response.writeHead(403).end()
+    try {
+      const file = (await stat(path)).isDirectory() ? join(path, 'index.html') : path
+      const body = await readFile(file)
+      // Cross-origin isolated, so that performance.now() has 5 µs resolution rather than 100 µs.
+      response.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      })
+      response.end(body)
+    } catch {
+      // /bench/* reaching the network means the worker did not answer: the page's checks fail on the 404.
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found (from the network)')
+    }
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// DevTools protocol: the worker's heap
+
+/** Attaches to the origin's service worker through the page's CDP session (non-flat mode). */
+async function attachWorker(cdp, origin) {
+  const { targetInfos } = await cdp.send('Target.getTargets')
+  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(origin))
+  if (!target) throw new Error(`no service worker target for ${origin}`)
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })
+  let nextId = 0
+  const pending = new Map()
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    if (event.sessionId !== sessionId) return
+    const message = JSON.parse(event.message)
+    const waiter = message.id && pending.get(message.id)
+    if (!waiter) return
+    pending.delete(message.id)
+    if (message.error) waiter.reject(new Error(`${waiter.method}: ${message.error.message}`))
+    else waiter.resolve(message.result)
+  })
+  return {
+    send(method, params = {}) {
+      const id = ++nextId
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject, method })
+        cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject)
+      })
+    },
+    detach: () => cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {}),
+  }
+}
+
+/** JS heap plus ArrayBuffer backing stores (where streamed chunks live), in bytes. */
+async function heapOf(session) {
+  const usage = await session.send('Runtime.getHeapUsage')
+  return { used: usage.usedSize, backing: usage.backingStorageSize ?? 0, total: usage.usedSize + (usage.backingStorageSize ?? 0) }
+}
+
+/**
+ * Growth of each heap over a collected baseline while `action` runs, sampled as fast as the
+ * protocol answers. `live: false` keeps the raw peak (garbage included: it shows how much passes
+ * through JavaScript before a GC); `live: true` collects garbage before every sample, so the peak is
+ * what the worker actually holds (a buffered body shows up here, streamed chunks do not).
+ */
+async function heapGrowthDuring(sessions, action, { live }) {
+  const names = Object.keys(sessions)
+  const base = {}
+  for (const name of names) {
+    await sessions[name].send('HeapProfiler.collectGarbage').catch(() => {})
+    base[name] = await heapOf(sessions[name])
+  }
+  const peak = Object.fromEntries(names.map((name) => [name, { ...base[name] }]))
+  let done = false
+  const running = action().finally(() => (done = true))
+  let samples = 0
+  while (!done) {
+    for (const name of names) {
+      if (live) await sessions[name].send('HeapProfiler.collectGarbage').catch(() => {})
+      const now = await heapOf(sessions[name]).catch(() => null)
+      if (!now) continue
+      for (const key of ['used', 'backing', 'total']) peak[name][key] = Math.max(peak[name][key], now[key])
+    }
+    samples++
+    // A forced GC stops the worker; in live mode leave it time to stream between samples.
+    await new Promise((resolve) => setTimeout(resolve, live ? 20 : 2))
+  }
+  await running
+  const growth = {}
+  for (const name of names) {
+    growth[name] = { growth: peak[name].total - base[name].total, usedGrowth: peak[name].used - base[name].used, backingGrowth: peak[name].backing - base[name].backing, base: base[name].total }
+  }
+  return { ...growth, samples }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One implementation, one round, one fresh profile
+
+function withTimeout(promise, ms, what) {
+  let timer
+  return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms / 1000} s`)), ms)))]).finally(() =>
+    clearTimeout(timer),
+  )
+}
+
+const median = (values) => {
+  const sorted = values.filter((v) => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b)
+  if (!sorted.length) return null
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+}
+const errorText = (error) => String(error?.message ?? error).split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '')
+
+async function runOne(name, origin) {
+  const profile = await mkdtemp(join(tmpdir(), `swasgi-bench-${name}-`))
+  const launched = Date.now()
+  const context = await chromium.launchPersistentContext(profile, { executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true })
+  const result = { errors: {}, pageErrors: [] }
+  result.phaseSeconds = {}
+  const scenario = async (key, fn) => {
+    const t0 = Date.now()
+    try {
+      return await withTimeout(fn(), PHASE_TIMEOUT, key)
+    } catch (error) {
+      result.errors[key] = errorText(error)
+      return undefined
+    } finally {
+      result.phaseSeconds[key] = (Date.now() - t0) / 1000
+    }
+  }
+  try {
+    const page = context.pages()[0] ?? (await context.newPage())
+    page.on('pageerror', (error) => result.pageErrors.push(errorText(error)))
+    await page.goto(`${origin}/`)
+    result.userAgent = await page.evaluate(() => navigator.userAgent)
+    await withTimeout(page.evaluate(() => window.bench.ready()), 30_000, 'start')
+    result.seedMs = await withTimeout(page.evaluate(() => window.bench.seed()), PHASE_TIMEOUT, 'seed')
+    result.phaseSeconds.startAndSeed = (Date.now() - launched) / 1000
+
+    // Correctness first: a route whose answer is wrong gets an error, never a number.
+    const ok = {}
+    for (const route of ['json', 'fileCache', 'fileIdb', 'stream']) {
+      ok[route] = (await scenario(`verify ${route}`, () => page.evaluate((r) => window.bench.verify(r), route))) !== undefined
+    }
+    if (ok.json) {
+      await scenario('warm-up', async () => {
+        await page.evaluate(() => window.bench.sequential(100))
+        await page.evaluate(() => window.bench.concurrent(100))
+      })
+      const times = await scenario('sequential', () => page.evaluate((n) => window.bench.sequential(n), SEQUENTIAL))
+      if (times) Object.assign(result, { seqMedian: median(times), seqP99: percentile(times, 99) })
+      result.concurrent = await scenario('concurrent', () => page.evaluate((n) => window.bench.concurrent(n), CONCURRENT))
+    }
+    for (const [store, route, key] of [['cache', 'fileCache', 'fileCacheMBs'], ['idb', 'fileIdb', 'fileIdbMBs']]) {
+      if (!ok[route]) continue
+      const rates = await scenario(`file ${store}`, () => page.evaluate(([s, n]) => window.bench.file(s, n), [store, FILE_READS]))
+      if (rates) Object.assign(result, { [key]: median(rates), [`${key}Reads`]: rates })
+    }
+    if (ok.stream) {
+      const runs = await scenario('stream', () => page.evaluate((n) => window.bench.stream(n), STREAM_READS))
+      if (runs) Object.assign(result, { streamFirst: median(runs.map((r) => r.first)), streamTotal: median(runs.map((r) => r.total)) })
+    }
+    // Heap last, so that the debugger being attached cannot touch the timings above.
+    if (ok.fileCache || ok.fileIdb) {
+      await scenario('heap', async () => {
+        const cdp = await context.newCDPSession(page)
+        const worker = await attachWorker(cdp, origin)
+        try {
+          for (const [store, route] of [['cache', 'fileCache'], ['idb', 'fileIdb']]) {
+            if (!ok[route]) continue
+            const read = () => page.evaluate((s) => window.bench.file(s, 1), store)
+            result[`heap_${store}`] = await heapGrowthDuring({ worker, page: cdp }, read, { live: false })
+            result[`live_${store}`] = await heapGrowthDuring({ worker }, read, { live: true })
+          }
+        } finally {
+          await worker.detach()
+          await cdp.detach().catch(() => {})
+        }
+      })
+    }
+  } catch (error) {
+    result.errors.run = errorText(error)
+  } finally {
+    await context.close().catch(() => {})
+    await rm(profile, { recursive: true, force: true }).catch(() => {})
+  }
+  return result
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+/** The table's rows: key in the summary, label, unit, whether bigger is better, digits. */
+const ROWS = [
+  { key: 'seqMedian', label: `sequential fetch+json, median (ms/req, ${SEQUENTIAL.toLocaleString('en')})`, digits: 3 },
+  { key: 'seqP99', label: 'sequential fetch+json, p99 (ms/req)', digits: 3 },
+  { key: 'concurrent', label: `concurrent ${CONCURRENT.toLocaleString('en')} fetch+json, total (ms)`, digits: 0 },
+  { key: 'fileCacheMBs', label: '64 MiB file from Cache Storage (MB/s)', digits: 0, higher: true },
+  { key: 'fileIdbMBs', label: '64 MiB file from IndexedDB (MB/s)', digits: 0, higher: true },
+  { key: 'streamFirst', label: '1,000 x 1 KiB stream, first chunk (ms)', digits: 2 },
+  { key: 'streamTotal', label: '1,000 x 1 KiB stream, total (ms)', digits: 1 },
+  { key: 'heapWorkerCache', label: 'worker heap, peak growth, Cache Storage file (MiB)', digits: 2, noRatio: true },
+  { key: 'heapWorkerIdb', label: 'worker heap, peak growth, IndexedDB file (MiB)', digits: 2, noRatio: true },
+  { key: 'liveWorkerCache', label: 'worker heap, live growth (GC before each sample), Cache Storage file (MiB)', digits: 2, noRatio: true },
+  { key: 'liveWorkerIdb', label: 'worker heap, live growth (GC before each sample), IndexedDB file (MiB)', digits: 2, noRatio: true },
+  { key: 'workerMin', label: 'worker script, minified (KB)', digits: 1 },
+  { key: 'workerGzip', label: 'worker script, gzipped (KB)', digits: 2 },
+  { key: 'pageSideGzip', label: 'page-side library, gzipped (KB; MSW only)', digits: 2 },
+  { key: 'totalGzip', label: 'everything that runs per request, gzipped (KB)', digits: 2 },
+]
+
+function summarize(rounds, sizes) {
+  const pick = (key, fn = (r) => r[key]) => median(rounds.map((r) => fn(r)).filter((v) => v != null))
+  const summary = {
+    seqMedian: pick('seqMedian'),
+    seqP99: pick('seqP99'),
+    concurrent: pick('concurrent'),
+    fileCacheMBs: pick('fileCacheMBs'),
+    fileIdbMBs: pick('fileIdbMBs'),
+    streamFirst: pick('streamFirst'),
+    streamTotal: pick('streamTotal'),
+    heapWorkerCache: pick('', (r) => r.heap_cache && r.heap_cache.worker.growth / MiB),
+    heapWorkerIdb: pick('', (r) => r.heap_idb && r.heap_idb.worker.growth / MiB),
+    liveWorkerCache: pick('', (r) => r.live_cache && r.live_cache.worker.growth / MiB),
+    liveWorkerIdb: pick('', (r) => r.live_idb && r.live_idb.worker.growth / MiB),
+    heapPageCache: pick('', (r) => r.heap_cache && r.heap_cache.page.growth / MiB),
+    heapPageIdb: pick('', (r) => r.heap_idb && r.heap_idb.page.growth / MiB),
+    workerMin: sizes.worker.minified / 1000,
+    workerGzip: sizes.worker.gzip / 1000,
+    pageSideGzip: sizes.pageSide ? sizes.pageSide.gzip / 1000 : null,
+    totalGzip: (sizes.worker.gzip + (sizes.pageSide?.gzip ?? 0)) / 1000,
+  }
+  return summary
+}
+
+function table(names, summaries, errors) {
+  const head = `| scenario | ${names.join(' | ')} |`
+  const rule = `|---|${names.map(() => '---:').join('|')}|`
+  const lines = [head, rule]
+  for (const row of ROWS) {
+    const baseline = summaries.bare?.[row.key]
+    const cells = names.map((name) => {
+      const value = summaries[name][row.key]
+      if (value == null) return errors[name]?.[row.key] ? 'error' : 'n/a'
+      const text = value.toFixed(row.digits)
+      if (name === 'bare' || row.noRatio || baseline == null || baseline === 0) return text
+      return `${text} (${(value / baseline).toFixed(2)}×)`
+    })
+    lines.push(`| ${row.label} | ${cells.join(' | ')} |`)
+  }
+  return lines.join('\n')
+}
+
+/** The issue's targets, swasgi against bare from this run. */
+function targets(summaries) {
+  const s = summaries.swasgi
+  const b = summaries.bare
+  if (!s) return []
+  const ratio = (key) => (b && s[key] != null && b[key] ? s[key] / b[key] : null)
+  const checks = [
+    { target: 'sequential median ≤ 1.10 × bare', value: ratio('seqMedian'), ok: (v) => v <= 1.1 },
+    { target: 'concurrent total ≤ 1.10 × bare', value: ratio('concurrent'), ok: (v) => v <= 1.1 },
+    { target: 'Cache Storage file MB/s ≥ 0.90 × bare', value: ratio('fileCacheMBs'), ok: (v) => v >= 0.9 },
+    { target: 'IndexedDB file MB/s ≥ 0.90 × bare', value: ratio('fileIdbMBs'), ok: (v) => v >= 0.9 },
+    { target: 'worker heap peak growth < 4 MiB (Cache Storage)', value: s.heapWorkerCache, ok: (v) => v < 4, unit: 'MiB' },
+    { target: 'worker heap peak growth < 4 MiB (IndexedDB)', value: s.heapWorkerIdb, ok: (v) => v < 4, unit: 'MiB' },
+    { target: 'worker heap live growth < 4 MiB (Cache Storage)', value: s.liveWorkerCache, ok: (v) => v < 4, unit: 'MiB' },
+    { target: 'worker heap live growth < 4 MiB (IndexedDB)', value: s.liveWorkerIdb, ok: (v) => v < 4, unit: 'MiB' },
+    { target: 'stream first chunk ≤ 1.30 × bare', value: ratio('streamFirst'), ok: (v) => v <= 1.3 },
+    { target: 'stream total ≤ 1.20 × bare', value: ratio('streamTotal'), ok: (v) => v <= 1.2 },
+    { target: 'worker bundle ≤ 9.5 KB gzipped', value: s.workerGzip, ok: (v) => v <= 9.5, unit: 'KB' },
+  ]
+  if (summaries.hono) checks.push({ target: 'worker bundle smaller than Hono’s', value: s.workerGzip / summaries.hono.workerGzip, ok: (v) => v < 1 })
+  return checks.map((c) => ({ target: c.target, value: c.value, unit: c.unit ?? '×', pass: c.value == null ? null : c.ok(c.value) }))
+}
+
+function chromiumVersion() {
+  try {
+    return execFileSync(findChromium() ?? chromium.executablePath(), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    return null
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+const options = parseArgs(process.argv.slice(2))
+const names = options.only
+const started = Date.now()
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`
+
+console.log(`browser bench: ${names.join(', ')}; ${options.rounds} round(s)`)
+await mkdir(buildDir, { recursive: true })
+const sizes = {}
+for (const name of names) sizes[name] = await buildImpl(name)
+console.log(`built (${elapsed()})`)
+
+const servers = {}
+const origins = {}
+for (const name of names) {
+  servers[name] = await serveDir(join(buildDir, name))
+  origins[name] = `http://127.0.0.1:${servers[name].address().port}`
+}
+
+const runs = Object.fromEntries(names.map((name) => [name, []]))
+try {
+  for (let round = 0; round < options.rounds; round++) {
+    // Interleaved, and the order rotates so that no implementation always goes first.
+    const order = names.map((_, i) => names[(i + round) % names.length])
+    for (const name of order) {
+      const result = await runOne(name, origins[name])
+      runs[name].push(result)
+      const problems = Object.entries(result.errors).map(([k, v]) => `${k}: ${v}`)
+      const brief = [
+        result.seqMedian != null && `seq ${result.seqMedian.toFixed(3)} ms`,
+        result.concurrent != null && `conc ${result.concurrent.toFixed(0)} ms`,
+        result.fileCacheMBs != null && `cache ${result.fileCacheMBs.toFixed(0)} MB/s`,
+        result.fileIdbMBs != null && `idb ${result.fileIdbMBs.toFixed(0)} MB/s`,
+        result.streamTotal != null && `stream ${result.streamFirst.toFixed(2)}/${result.streamTotal.toFixed(1)} ms`,
+        result.heap_cache && `heap ${(result.heap_cache.worker.growth / MiB).toFixed(2)}/${((result.heap_idb?.worker.growth ?? NaN) / MiB).toFixed(2)} MiB`,
+      ].filter(Boolean)
+      console.log(`round ${round + 1}/${options.rounds} ${name.padEnd(8)} ${brief.join(', ')}${problems.length ? `  ERRORS: ${problems.join('; ')}` : ''} (${elapsed()})`)
+    }
+  }
+} finally {
+  for (const server of Object.values(servers)) server.close()
+}
+
+const summaries = {}
+const errors = {}
+for (const name of names) {
+  summaries[name] = summarize(runs[name], sizes[name])
+  // A cell is an error when any round failed that scenario (and no round produced a number).
+  const failed = (key) => runs[name].some((r) => Object.keys(r.errors).some((k) => k.includes(key) || k === 'run'))
+  errors[name] = {
+    seqMedian: failed('json') || failed('sequential'),
+    seqP99: failed('json') || failed('sequential'),
+    concurrent: failed('json') || failed('concurrent'),
+    fileCacheMBs: failed('fileCache') || failed('file cache'),
+    fileIdbMBs: failed('fileIdb') || failed('file idb'),
+    streamFirst: failed('stream'),
+    streamTotal: failed('stream'),
+    heapWorkerCache: failed('heap') || failed('fileCache'),
+    heapWorkerIdb: failed('heap') || failed('fileIdb'),
+    liveWorkerCache: failed('heap') || failed('fileCache'),
+    liveWorkerIdb: failed('heap') || failed('fileIdb'),
+  }
+}
+
+const userAgent = Object.values(runs).flat().find((r) => r.userAgent)?.userAgent ?? null
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}`
+const meta = { date: new Date().toISOString(), machine, chromium: chromiumVersion(), userAgent, node: process.version, rounds: options.rounds, implementations: names, durationSeconds: (Date.now() - started) / 1000 }
+const checks = targets(summaries)
+
+console.log(`\n## Browser benchmark (${meta.date.slice(0, 10)}; ${meta.chromium ?? userAgent}; ${machine})\n`)
+console.log(`Median of ${options.rounds} interleaved round(s), each in a fresh profile; (×) is the ratio to bare from the same run.\n`)
+console.log(table(names, summaries, errors))
+if (checks.length) {
+  console.log('\nTargets (swasgi against bare, this run):\n')
+  for (const c of checks) console.log(`- ${c.pass == null ? '?' : c.pass ? 'pass' : 'MISS'}  ${c.target}: ${c.value == null ? 'n/a' : `${c.value.toFixed(2)}${c.unit === '×' ? '×' : ` ${c.unit}`}`}`)
+}
+if (sizes.swasgi?.workerWithMimeLite) {
+  console.log(`\nswasgi worker with mime/lite instead of mime: ${(sizes.swasgi.workerWithMimeLite.gzip / 1000).toFixed(2)} KB gzipped (${(sizes.swasgi.workerWithMimeLite.minified / 1000).toFixed(1)} KB minified).`)
+}
+if (sizes.swasgi?.workerWithoutMime) {
+  const gz = (key) => `${(sizes.swasgi[key].gzip / 1000).toFixed(2)} KB gzipped`
+  console.log(`swasgi worker with no media-type table at all: ${gz('workerWithoutMime')}; without the cookie jar: ${gz('workerWithoutCookieJar')}; without both: ${gz('workerWithoutMimeOrCookieJar')} (size experiments, not run).`)
+  const modules = sizes.swasgi.worker.modules
+  const all = modules.reduce((sum, m) => sum + m.rendered, 0)
+  console.log(`swasgi worker by module (rendered, before minification): ${modules.slice(0, 12).map((m) => `${m.module} ${((100 * m.rendered) / all).toFixed(0)}%`).join(', ')}`)
+}
+if (sizes.msw) console.log(`MSW's mockServiceWorker.js as shipped (unminified): ${(sizes.msw.workerAsShipped.gzip / 1000).toFixed(2)} KB gzipped.`)
+const allErrors = names.flatMap((name) => runs[name].flatMap((r, i) => [...Object.entries(r.errors).map(([k, v]) => `${name} round ${i + 1}: ${k}: ${v}`), ...r.pageErrors.map((e) => `${name} round ${i + 1}: page error: ${e}`)]))
+if (allErrors.length) console.log(`\nErrors:\n${allErrors.map((e) => `- ${e}`).join('\n')}`)
+console.log(`\n(${elapsed()} in all)`)
+
+await mkdir(resultsDir, { recursive: true })
+await writeFile(options.out, `${JSON.stringify({ meta, summaries, sizes, targets: checks, runs }, null, 2)}\n`)
+console.log(`wrote ${options.out}`)
+if (allErrors.length) process.exitCode = 1

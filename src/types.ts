@@ -40,3 +40,12 @@ export type Send = (message: Message) => Promise<void>
 
 /** An ASGI 3.0 application. */
 export type ASGIApp = (scope: Scope, receive: Receive, send: Send) => Promise<void>
+
+/**
+ * swasgi's zero-copy extension, like ASGI's `http.response.pathsend`: when a server lists it in
+ * `scope.extensions`, an app may answer `http.response.start` with one
+ * `{ type: 'http.response.blob', blob }` message instead of body messages, and the server hands
+ * the Blob to the Fetch Response as it is (the browser streams it from disk, never through
+ * JavaScript). `handle()` supports it; `FileResponse` uses it.
+ */
+export const BLOB_EXTENSION = 'http.response.blob'

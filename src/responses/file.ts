@@ -1,5 +1,6 @@
 import { guessMediaType } from '../mediatypes.js'
-import type { HTTPScope, Receive, Scope, Send } from '../types.js'
+import { runBackground } from '../background.js'
+import { BLOB_EXTENSION, type HTTPScope, type Receive, type Scope, type Send } from '../types.js'
 import { MutableHeaders, encodeLatin1 } from '../datastructures.js'
 import { getFile, type StoredFile } from '../storage/index.js'
 import { PlainTextResponse, Response, responseOptions, withCharset, type ResponseOptions } from './response.js'
@@ -85,14 +86,14 @@ export class FileResponse extends Response {
         return new PlainTextResponse('', { statusCode: 416, headers: { 'content-range': `bytes */${file.size}` } })
       }
       if (range.kind === 'ranges') {
-        if (range.ranges.length > 1) return this.stream(206, headers, multipart(headers, file, range.ranges))
+        if (range.ranges.length > 1) return this.stream(scope, 206, headers, multipart(headers, file, range.ranges))
         const [[start, end]] = range.ranges
         headers.set('content-length', String(end - start + 1))
         headers.set('content-range', `bytes ${start}-${end}/${file.size}`)
-        return this.stream(206, headers, [file.blob.slice(start, end + 1)])
+        return this.stream(scope, 206, headers, [file.blob.slice(start, end + 1)])
       }
     }
-    return this.stream(this.statusCode, headers, method === 'HEAD' ? [] : [file.blob])
+    return this.stream(scope, this.statusCode, headers, method === 'HEAD' ? [] : [file.blob])
   }
 
   /** This response's headers completed with what the stored file tells (a copy: an instance serves many requests). */
@@ -112,9 +113,30 @@ export class FileResponse extends Response {
     return guessMediaType(this.filename || this.path) ?? OCTET_STREAM
   }
 
-  /** A response streaming `parts` one Blob chunk at a time, stopping when the client goes away. */
-  private stream(statusCode: number, headers: MutableHeaders, parts: Part[]): Response {
-    return new StreamingResponse(readParts(parts), { statusCode, headers, background: this.background })
+  /**
+   * A response sending `parts`: as one Blob where the server takes Blobs (the browser then reads
+   * the file itself, at native speed and with no copy in the worker's memory), else one Blob chunk
+   * at a time, stopping when the client goes away.
+   */
+  private stream(scope: HTTPScope, statusCode: number, headers: MutableHeaders, parts: Part[]): Response {
+    const options = { statusCode, headers, background: this.background }
+    if (scope.extensions?.[BLOB_EXTENSION]) return new BlobResponse(new Blob(parts as BlobPart[]), options)
+    return new StreamingResponse(readParts(parts), options)
+  }
+}
+
+/** Sends its Blob in one `http.response.blob` message (see BLOB_EXTENSION). */
+class BlobResponse extends Response {
+  declare blob: Blob
+
+  protected override init(blob: unknown): void {
+    this.blob = blob as Blob
+  }
+
+  override async respond(_scope: Scope, _receive: Receive, send: Send): Promise<void> {
+    await send({ type: 'http.response.start', status: this.statusCode, headers: this.rawHeaders })
+    await send({ type: BLOB_EXTENSION, blob: this.blob })
+    await runBackground(this.background)
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ASGIApp, HTTPScope, Message } from '../types.js'
+import { BLOB_EXTENSION, type ASGIApp, type HTTPScope, type Message } from '../types.js'
 import { decodeLatin1, encodeLatin1, type RawHeaders } from '../datastructures.js'
 import { ProtocolError, errorResponse } from './errors.js'
 
@@ -128,7 +128,7 @@ export function requestScope(request: Request, opts: HandleOptions, cookie?: str
     client: opts.client ?? null,
     server: [url.hostname, url.port ? Number(url.port) : url.https ? 443 : 80],
     state: opts.state ? { ...opts.state } : {},
-    extensions: {},
+    extensions: { [BLOB_EXTENSION]: {} },
   }
 }
 
@@ -225,6 +225,8 @@ class Exchange {
   private controller: ReadableStreamDefaultController<Uint8Array> | null = null
   private room: (() => void) | null = null
   private cancelled = false
+  /** A started response whose body is not known yet: bytes, a Blob, or a stream (see `respond`). */
+  private opened: { status: number; headers: Headers } | null = null
   /** Keeps the worker alive for follow-up work, but never for a long stream (see the README). */
   private releaseLifetime: (() => void) | null = null
 
@@ -266,6 +268,7 @@ class Exchange {
       this.resolveResult(errorResponse(error, this.request, this.opts.debug === true))
     } else if (this.phase === 'body') {
       this.phase = 'done'
+      this.openStream()
       this.controller?.error(error)
     }
   }
@@ -354,23 +357,41 @@ class Exchange {
       this.phase = 'body'
       return
     }
+    if (this.phase === 'body' && type === BLOB_EXTENSION) return this.sendBlob(message.blob)
     if (this.phase === 'done' || type !== 'http.response.body') {
       throw new Error(`Unexpected ASGI message ${describe(message)} ${this.phase === 'done' ? 'after the response completed' : "while sending the body: expected 'http.response.body'"}`)
     }
     const chunk = (message.body ?? EMPTY) as Uint8Array
     if (!(chunk instanceof Uint8Array)) throw new TypeError(`http.response.body "body" must be a Uint8Array, got ${typeName(chunk)}`)
     const more = message.more_body === true
-    const controller = this.controller
-    if (controller && !this.cancelled) {
-      if (chunk.byteLength) controller.enqueue(chunk)
-      if (!more) controller.close()
-      else if (controller.desiredSize! <= 0) await new Promise<void>((resolve) => (this.room = resolve))
+    if (this.opened && !more) {
+      // The whole body in one message: a plain byte body, no stream to pump.
+      this.resolveResult(new Response(chunk as Uint8Array<ArrayBuffer>, this.opened))
+      this.opened = null
+    } else {
+      this.openStream()
+      const controller = this.controller
+      if (controller && !this.cancelled) {
+        if (chunk.byteLength) controller.enqueue(chunk)
+        if (!more) controller.close()
+        else if (controller.desiredSize! <= 0) await new Promise<void>((resolve) => (this.room = resolve))
+      }
     }
     if (more) {
       // A stream is on its way: stop holding the worker now (a long stream is cut at 5 minutes).
       this.releaseLifetime?.()
       return
     }
+    this.phase = 'done'
+    this.disconnect()
+  }
+
+  /** The BLOB_EXTENSION message: the Blob becomes the body as it is, read by the browser itself. */
+  private sendBlob(blob: unknown): void {
+    if (!(blob instanceof Blob)) throw new TypeError(`http.response.blob "blob" must be a Blob, got ${typeName(blob)}`)
+    if (this.controller) throw new Error(`Unexpected ASGI message '${BLOB_EXTENSION}' after body messages: it replaces them`)
+    if (this.opened) this.resolveResult(new Response(blob, this.opened))
+    this.opened = null
     this.phase = 'done'
     this.disconnect()
   }
@@ -403,7 +424,18 @@ class Exchange {
       this.resolveResult(new Response(null, { status, headers }))
       return
     }
-    this.resolveResult(new Response(new ReadableStream<Uint8Array>(this, BYTES), { status, headers }))
+    // Which body this is shows with the next message: wait for it, but no longer than one task, so
+    // that a slow first chunk never holds the headers back.
+    this.opened = { status, headers }
+    setTimeout(() => this.openStream(), 0)
+  }
+
+  /** Resolves the started Response with a body stream that the app's body messages fill. */
+  private openStream(): void {
+    const opened = this.opened
+    if (!opened) return
+    this.opened = null
+    this.resolveResult(new Response(new ReadableStream<Uint8Array>(this, BYTES), opened))
   }
 
   // --- the underlying source of the body stream

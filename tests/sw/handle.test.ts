@@ -49,7 +49,7 @@ describe('scope', () => {
       client: null,
       server: ['example.com', 8080],
       state: {},
-      extensions: {},
+      extensions: { 'http.response.blob': {} },
     })
     expect(scope.headers).toEqual([
       ['host', 'example.com:8080'],
@@ -382,5 +382,52 @@ describe('background tasks and the event lifetime', () => {
     await lifetime
     release()
     await reader.read()
+  })
+})
+
+describe('the http.response.blob extension', () => {
+  const blobApp =
+    (blob: unknown, before: Message[] = []): ASGIApp =>
+    async (_scope, _receive, send) => {
+      await send({ type: 'http.response.start', status: 200, headers: [[new TextEncoder().encode('x-kind'), new TextEncoder().encode('blob')]] })
+      for (const message of before) await send(message)
+      await send({ type: 'http.response.blob', blob })
+    }
+
+  test('is offered in the scope', async () => {
+    expect((await echoed(new Request('http://x/'))).extensions).toEqual({ 'http.response.blob': {} })
+  })
+
+  test('a Blob becomes the body as it is', async () => {
+    const response = await handle(blobApp(new Blob(['from ', 'a blob'])), quiet)(new Request('http://x/'))
+    expect(response.headers.get('x-kind')).toBe('blob')
+    expect(await response.text()).toBe('from a blob')
+  })
+
+  test('HEAD still gets a null body', async () => {
+    const response = await handle(blobApp(new Blob(['x'])), quiet)(new Request('http://x/', { method: 'HEAD' }))
+    expect(response.body).toBeNull()
+  })
+
+  test('anything but a Blob, or a Blob after body messages, is an error naming it', async () => {
+    const errors: unknown[] = []
+    const onError = (error: unknown) => void errors.push(error)
+    await handle(blobApp('text'), { onError })(new Request('http://x/'))
+    expect(String(errors[0])).toMatch(/"blob" must be a Blob, got string/)
+    const late = await handle(blobApp(new Blob(['x']), [{ type: 'http.response.body', body: new Uint8Array([1]), more_body: true }]), { onError })(new Request('http://x/'))
+    await expect(late.arrayBuffer()).rejects.toThrow(/after body messages/)
+  })
+
+  test('FileResponse uses it through handle()', async () => {
+    await import('fake-indexeddb/auto')
+    const { putFile } = await import('../../src/storage/index.js')
+    const { FileResponse } = await import('../../src/responses/index.js')
+    await putFile('idb://handle-test/a.txt', 'file body')
+    const types: string[] = []
+    const file = new FileResponse('idb://handle-test/a.txt')
+    const spying: ASGIApp = (scope, receive, send) => file(scope, receive, (m) => (types.push(m.type), send(m)))
+    const response = await handle(spying, quiet)(new Request('http://x/'))
+    expect(await response.text()).toBe('file body')
+    expect(types).toEqual(['http.response.start', 'http.response.blob'])
   })
 })

@@ -12,24 +12,23 @@ function isReadableStream(content: unknown): content is ReadableStream<StreamChu
   return typeof (content as ReadableStream | null)?.getReader === 'function'
 }
 
-/** One async iterator over any accepted content; `return()` cancels a stream or closes a generator. */
-function iterate(content: StreamContent): AsyncIterator<StreamChunk> {
-  if (isReadableStream(content)) {
-    const reader = content.getReader()
-    return {
-      next: () => reader.read() as Promise<IteratorResult<StreamChunk>>,
-      return: async () => {
-        await reader.cancel()
-        return { done: true, value: undefined }
-      },
-    }
-  }
-  if (Symbol.asyncIterator in content) return (content as AsyncIterable<StreamChunk>)[Symbol.asyncIterator]()
-  const iterator = (content as Iterable<StreamChunk>)[Symbol.iterator]()
+/** One async iterator over async content; `return()` cancels a stream or closes a generator. */
+function iterate(content: AsyncIterable<StreamChunk> | ReadableStream<StreamChunk>): AsyncIterator<StreamChunk> {
+  if (!isReadableStream(content)) return content[Symbol.asyncIterator]()
+  const reader = content.getReader()
   return {
-    next: async () => iterator.next(),
-    return: async () => iterator.return?.() ?? { done: true, value: undefined },
+    next: () => reader.read() as Promise<IteratorResult<StreamChunk>>,
+    return: async () => {
+      await reader.cancel()
+      return { done: true, value: undefined }
+    },
   }
+}
+
+/** The iterator of sync content (arrays, generators), which is pulled without a promise per chunk. */
+function syncIterator(content: StreamContent): Iterator<StreamChunk> | null {
+  if (isReadableStream(content) || Symbol.asyncIterator in content) return null
+  return (content as Iterable<StreamChunk>)[Symbol.iterator]()
 }
 
 const DISCONNECTED: IteratorResult<StreamChunk> = { done: true, value: undefined }
@@ -64,7 +63,8 @@ export class StreamingResponse extends Response {
   }
 
   override async respond(_scope: Scope, receive: Receive, send: Send): Promise<void> {
-    const iterator = iterate(this.bodyIterator)
+    const sync = syncIterator(this.bodyIterator)
+    const iterator = sync ? null : iterate(this.bodyIterator as AsyncIterable<StreamChunk> | ReadableStream<StreamChunk>)
     // Listen for the client going away while streaming, as Starlette does (request bodies are drained).
     let stopListening = false
     let gone = false
@@ -93,16 +93,22 @@ export class StreamingResponse extends Response {
         if (failed) return reject(failed.error)
         if (gone) return resolve(DISCONNECTED)
         waiting = { resolve, reject }
-        iterator.next().then(resolve, reject)
+        iterator!.next().then(resolve, reject)
       })
     let finished = false
     try {
       await send({ type: 'http.response.start', status: this.statusCode, headers: this.rawHeaders })
       // The flag also stops a source that is always ready, which would win every race.
       while (!gone) {
-        const next = await nextChunk()
-        waiting = null
-        if (next === DISCONNECTED) break
+        let next: IteratorResult<StreamChunk>
+        if (sync) {
+          if (failed) throw (failed as { error: unknown }).error
+          next = sync.next()
+        } else {
+          next = await nextChunk()
+          waiting = null
+          if (next === DISCONNECTED) break
+        }
         if (next.done) {
           finished = true
           break
@@ -113,7 +119,7 @@ export class StreamingResponse extends Response {
     } finally {
       stopListening = true
       // Closes the generator (its `finally` runs) or cancels the stream when we stopped early.
-      if (!finished) await iterator.return?.()
+      if (!finished) await (sync ? sync.return?.() : iterator!.return?.())
     }
     await runBackground(this.background)
   }

@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto'
 import { describe, expect, test, vi } from 'vitest'
 import { handle, type HandleOptions } from '../../src/sw/index.js'
 import { JSONResponse, PlainTextResponse, RedirectResponse, Response as ASGIResponse, StreamingResponse } from '../../src/responses/index.js'
@@ -419,7 +420,6 @@ describe('the http.response.blob extension', () => {
   })
 
   test('FileResponse uses it through handle()', async () => {
-    await import('fake-indexeddb/auto')
     const { putFile } = await import('../../src/storage/index.js')
     const { FileResponse } = await import('../../src/responses/index.js')
     await putFile('idb://handle-test/a.txt', 'file body')

@@ -1,10 +1,12 @@
 // The notes demo (`npm run demo`), driven as a visitor would: first visit, notes with attachments,
-// offline use, downloads, export, the explorer. Saves the README's screenshots to docs/screenshots/.
+// offline use, downloads, export, the explorer. `SCREENSHOTS=1 npx playwright test demo` refreshes the
+// README's screenshots in docs/screenshots/; ordinary runs write them under test-results/ only, so
+// that `npm test` leaves the checkout as it found it.
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { test, expect, type Page } from '@playwright/test'
 
-const screenshots = fileURLToPath(new URL('../docs/screenshots/', import.meta.url))
+const screenshots = fileURLToPath(new URL(process.env.SCREENSHOTS ? '../docs/screenshots/' : '../test-results/screenshots/', import.meta.url))
 const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: `${screenshots}${name}.png`, fullPage, animations: 'disabled' })
 
 const DEMO = 'http://127.0.0.1:4181' // the demo's webServer in playwright.config.ts

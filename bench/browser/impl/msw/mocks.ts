@@ -26,5 +26,5 @@ export const worker = setupWorker(
 )
 
 export async function startMocks(): Promise<void> {
-  await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, quiet: true, onUnhandledRequest: 'bypass' })
+  await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, quiet: true, onUnhandledFrame: 'bypass' })
 }

@@ -120,15 +120,14 @@ async function buildImpl(name) {
     sizes.worker = { ...(await sizeOf(file)), modules }
   }
   if (name === 'swasgi') {
-    // The media-type table is most of a file server's weight: the same worker with mime/lite, and
-    // with no table at all, for comparison (size only; these variants are never run).
-    const mimeStub = { find: /^mime$/, replacement: join(here, 'shared/mime-stub.ts') }
+    // The media-type table (mime/lite's standard types) is a large part of a file server's weight:
+    // the same worker without it, and without the cookie jar, for comparison (size only; never run).
+    const tableStub = { find: /^.*\/mediatypes\.js$/, replacement: join(here, 'shared/mediatypes-stub.ts') }
     const jarStub = { find: /^.*\/cookie-jar\.js$/, replacement: join(here, 'shared/cookie-jar-stub.ts') }
     const variants = [
-      ['workerWithMimeLite', [{ find: /^mime$/, replacement: 'mime/lite' }]],
-      ['workerWithoutMime', [mimeStub]],
+      ['workerWithoutTable', [tableStub]],
       ['workerWithoutCookieJar', [jarStub]],
-      ['workerWithoutMimeOrCookieJar', [mimeStub, jarStub]],
+      ['workerWithoutTableOrCookieJar', [tableStub, jarStub]],
     ]
     for (const [key, alias] of variants) {
       const { file } = await buildScript(root, join(root, 'sw.ts'), join(buildDir, 'size', key), 'sw.js', { resolve: { alias } })
@@ -517,12 +516,9 @@ if (checks.length) {
   console.log('\nTargets (swasgi against bare, this run):\n')
   for (const c of checks) console.log(`- ${c.pass == null ? '?' : c.pass ? 'pass' : 'MISS'}  ${c.target}: ${c.value == null ? 'n/a' : `${c.value.toFixed(2)}${c.unit === '×' ? '×' : ` ${c.unit}`}`}`)
 }
-if (sizes.swasgi?.workerWithMimeLite) {
-  console.log(`\nswasgi worker with mime/lite instead of mime: ${(sizes.swasgi.workerWithMimeLite.gzip / 1000).toFixed(2)} KB gzipped (${(sizes.swasgi.workerWithMimeLite.minified / 1000).toFixed(1)} KB minified).`)
-}
-if (sizes.swasgi?.workerWithoutMime) {
+if (sizes.swasgi?.workerWithoutTable) {
   const gz = (key) => `${(sizes.swasgi[key].gzip / 1000).toFixed(2)} KB gzipped`
-  console.log(`swasgi worker with no media-type table at all: ${gz('workerWithoutMime')}; without the cookie jar: ${gz('workerWithoutCookieJar')}; without both: ${gz('workerWithoutMimeOrCookieJar')} (size experiments, not run).`)
+  console.log(`\nswasgi worker without the media-type table: ${gz('workerWithoutTable')}; without the cookie jar: ${gz('workerWithoutCookieJar')}; without both: ${gz('workerWithoutTableOrCookieJar')} (size experiments, not run).`)
   const modules = sizes.swasgi.worker.modules
   const all = modules.reduce((sum, m) => sum + m.rendered, 0)
   console.log(`swasgi worker by module (rendered, before minification): ${modules.slice(0, 12).map((m) => `${m.module} ${((100 * m.rendered) / all).toFixed(0)}%`).join(', ')}`)

@@ -93,7 +93,8 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): vo
     if (routes && install.addRoutes) event.waitUntil(install.addRoutes(routes).catch((error) => devLog('warn', 'addRoutes failed', error)))
     if (opts.claim !== false) void self.skipWaiting()
   })
-  if (opts.claim !== false) clientsClaim()
+  if (opts.claim === false) return
+  clientsClaim()
   // A page that a hard reload left uncontrolled asks to be claimed (see register()).
   self.addEventListener('message', (event) => {
     if (event.data?.type === CLAIM_MESSAGE) event.waitUntil(self.clients.claim())

@@ -1,6 +1,7 @@
 import type { Receive, Scope, Send } from '../types.js'
 import { MutableHeaders, encodeHeaderValue, encodeLatin1, type HeadersInit, type RawHeaders } from '../datastructures.js'
 import { runBackground, type Background } from '../background.js'
+import { asgiCallable } from '../callable.js'
 import { cookieHeader, type CookieOptions, type DeleteCookieOptions } from './cookies.js'
 
 /** What `Response` accepts as its body. */
@@ -71,32 +72,6 @@ function contentTypeValue(mediaType: string, charset: string): Uint8Array {
   return lastContentType.slice()
 }
 
-const bind = Function.prototype.bind
-/** Per prototype, one function with that prototype that forwards a call to `this.self.respond`. */
-const callTargets = new WeakMap<object, (this: { self: Response }, scope: Scope, receive: Receive, send: Send) => Promise<void>>()
-
-/**
- * A new instance of the class whose prototype is `proto`: a function (an ASGI app) that calls its
- * own `respond`. Responses are made per request, so this is a hot path: a bound copy of a per-class
- * function inherits that function's prototype, where `Object.setPrototypeOf` on a fresh function
- * drops every instance into slow dictionary mode (in Node 20, a small JSONResponse took about 5 µs
- * to build that way, 1.3 µs this way; see bench/node/json.bench.mts).
- */
-function callableInstance<T>(proto: object): T {
-  let target = callTargets.get(proto)
-  if (target === undefined) {
-    target = function (this: { self: Response }, scope: Scope, receive: Receive, send: Send) {
-      return this.self.respond(scope, receive, send)
-    }
-    Object.setPrototypeOf(target, proto)
-    callTargets.set(proto, target)
-  }
-  const ref = { self: null as unknown as Response }
-  const self = bind.call(target, ref) as Response
-  ref.self = self
-  return self as T
-}
-
 function checkStatus(status: unknown): number {
   if (!Number.isInteger(status)) throw new TypeError(`statusCode must be an integer, got ${String(status)}`)
   return status as number
@@ -128,7 +103,7 @@ export class Response {
   declare background: Background | undefined
 
   constructor(content?: unknown, init?: ResponseInit) {
-    const self = callableInstance<this>(new.target.prototype)
+    const self = asgiCallable<this>(new.target.prototype, 'respond')
     const options = responseOptions(init)
     const ctor = new.target as unknown as typeof Response
     self.statusCode = checkStatus(options.statusCode ?? self.defaultStatusCode())

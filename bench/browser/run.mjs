@@ -120,11 +120,13 @@ async function buildImpl(name) {
     sizes.worker = { ...(await sizeOf(file)), modules }
   }
   if (name === 'swasgi') {
-    // The media-type table (mime/lite's standard types) is a large part of a file server's weight:
-    // the same worker without it, and without the cookie jar, for comparison (size only; never run).
-    const tableStub = { find: /^.*\/mediatypes\.js$/, replacement: join(here, 'shared/mediatypes-stub.ts') }
+    // What the media-type table and the cookie jar weigh: the same worker without them, and with
+    // mime/lite's standard table in place of the web table, for comparison (size only; never run).
+    const tableStub = { find: /^.*\/webmediatypes\.js$/, replacement: join(here, 'shared/webmediatypes-stub.ts') }
+    const mimeTable = { find: /^.*\/webmediatypes\.js$/, replacement: join(here, 'shared/webmediatypes-mime.ts') }
     const jarStub = { find: /^.*\/cookie-jar\.js$/, replacement: join(here, 'shared/cookie-jar-stub.ts') }
     const variants = [
+      ['workerWithMimeLite', [mimeTable]],
       ['workerWithoutTable', [tableStub]],
       ['workerWithoutCookieJar', [jarStub]],
       ['workerWithoutTableOrCookieJar', [tableStub, jarStub]],
@@ -518,7 +520,7 @@ if (checks.length) {
 }
 if (sizes.swasgi?.workerWithoutTable) {
   const gz = (key) => `${(sizes.swasgi[key].gzip / 1000).toFixed(2)} KB gzipped`
-  console.log(`\nswasgi worker without the media-type table: ${gz('workerWithoutTable')}; without the cookie jar: ${gz('workerWithoutCookieJar')}; without both: ${gz('workerWithoutTableOrCookieJar')} (size experiments, not run).`)
+  console.log(`\nswasgi worker with mime/lite's table instead of the web table: ${gz('workerWithMimeLite')}; without any media-type table: ${gz('workerWithoutTable')}; without the cookie jar: ${gz('workerWithoutCookieJar')}; without both: ${gz('workerWithoutTableOrCookieJar')} (size experiments, not run).`)
   const modules = sizes.swasgi.worker.modules
   const all = modules.reduce((sum, m) => sum + m.rendered, 0)
   console.log(`swasgi worker by module (rendered, before minification): ${modules.slice(0, 12).map((m) => `${m.module} ${((100 * m.rendered) / all).toFixed(0)}%`).join(', ')}`)

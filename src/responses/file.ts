@@ -1,4 +1,4 @@
-import { guessMediaType } from '../mediatypes.js'
+import { guessWebMediaType } from '../webmediatypes.js'
 import { runBackground } from '../background.js'
 import { BLOB_EXTENSION, type HTTPScope, type Receive, type Scope, type Send } from '../types.js'
 import { MutableHeaders, encodeLatin1 } from '../datastructures.js'
@@ -110,7 +110,7 @@ export class FileResponse extends Response {
   /** The stored media type, else a guess from the filename or path (the stores label unknown files octet-stream). */
   private guessMediaType(file: StoredFile): string {
     if (file.mediaType && file.mediaType !== OCTET_STREAM) return file.mediaType
-    return guessMediaType(this.filename || this.path) ?? OCTET_STREAM
+    return guessWebMediaType(this.filename || this.path) ?? OCTET_STREAM
   }
 
   /**

@@ -1,5 +1,5 @@
 /** Files kept in Cache Storage: `cache://CACHE/PATH` is the entry for `/PATH` on the worker's origin. */
-import { guessMediaType } from '../mediatypes.js'
+import { guessWebMediaType } from '../webmediatypes.js'
 import type { StoredFile } from './types.js'
 
 // Workbox precaches `{ url, revision }` under `url?__WB_REVISION__=revision`.
@@ -52,7 +52,7 @@ export async function getFile(store: string, key: string): Promise<StoredFile | 
     // The body, not Content-Length: ranges are cut from this Blob, so its size is the truth.
     size: blob.size,
     lastModified: dateHeader(headers, 'last-modified') ?? dateHeader(headers, 'date') ?? Date.now(),
-    mediaType: headers.get('content-type') ?? guessMediaType(key) ?? 'application/octet-stream',
+    mediaType: headers.get('content-type') ?? guessWebMediaType(key) ?? 'application/octet-stream',
   }
 }
 

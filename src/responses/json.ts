@@ -1,4 +1,4 @@
-import { Response, encodeUTF8, type ResponseInit } from './response.js'
+import { Response, concatBytes, encodeUTF8, type ResponseInit } from './response.js'
 
 /** How one dialect writes the things Python's and JavaScript's JSON disagree on. */
 interface Dialect {
@@ -181,11 +181,25 @@ export function pythonJSON(content: unknown): string {
   return dumps(content, PYTHON)
 }
 
-/** Writes `content` as `ujson.dumps(content, ensure_ascii=False)` (ujson 5.x) would. */
-export function ujsonJSON(content: unknown): string {
-  // Only strings can hold a '/', so escaping it over the whole text is safe.
+// Slices of 16K code units: escaped, even a slice of nothing but '/' stays below V8's large-object
+// size (128 KB), where strings are slow to allocate.
+const ESCAPE_SLICE = 16384
+
+/** UTF-8 bytes of `content` as `ujson.dumps(content, ensure_ascii=False)` (ujson 5.x) writes it. */
+export function ujsonBytes(content: unknown): Uint8Array {
   const text = dumps(content, UJSON)
-  return text.includes('/') ? text.replaceAll('/', '\\/') : text
+  // Only strings can hold a '/', so escaping it as '\/' over the whole text is safe.
+  if (!text.includes('/')) return encodeUTF8(text)
+  // Escaping a large text in one go builds a second large string, which V8 is slow to allocate and
+  // flatten: escape and encode it a slice at a time instead.
+  const parts: Uint8Array[] = []
+  for (let start = 0; start < text.length; ) {
+    let end = start + ESCAPE_SLICE
+    if ((text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++ // keep a surrogate pair together
+    parts.push(encodeUTF8(text.slice(start, end).replaceAll('/', '\\/')))
+    start = end
+  }
+  return concatBytes(parts)
 }
 
 /** An `application/json` response rendered as Starlette's JSONResponse renders it. */
@@ -205,6 +219,6 @@ export class JSONResponse extends Response {
 /** A JSON response rendered as ujson does (FastAPI's UJSONResponse): `\/`, bare NaN/Infinity. */
 export class UJSONResponse extends JSONResponse {
   override render(content: unknown): Uint8Array {
-    return encodeUTF8(ujsonJSON(content))
+    return ujsonBytes(content)
   }
 }

@@ -154,15 +154,21 @@ function nativeSafe(value: unknown, strictStrings: boolean, depth: number): bool
   if (value === null) return true
   if (depth > MAX_FAST_DEPTH) return false // deep or cyclic: the slow path detects cycles
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!nativeSafe(value[i], strictStrings, depth + 1)) return false
+    for (let i = 0; i < value.length; i++) if (!itemSafe(value[i], strictStrings, depth)) return false
     return true
   }
   const proto = Object.getPrototypeOf(value)
   if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return false
-  for (const key in value) {
-    if (!nativeSafe((value as Record<string, unknown>)[key], strictStrings, depth + 1)) return false
-  }
+  for (const key in value) if (!itemSafe((value as Record<string, unknown>)[key], strictStrings, depth)) return false
   return true
+}
+
+/**
+ * `nativeSafe` for a member of the array or object at `depth`. Strings, the commonest members, are
+ * checked here rather than by a call, and not at all for a dialect that accepts any string.
+ */
+function itemSafe(item: unknown, strictStrings: boolean, depth: number): boolean {
+  return typeof item === 'string' ? !strictStrings || item.isWellFormed() : nativeSafe(item, strictStrings, depth + 1)
 }
 
 function dumps(content: unknown, dialect: Dialect): string {

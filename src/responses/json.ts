@@ -187,9 +187,9 @@ export function pythonJSON(content: unknown): string {
   return dumps(content, PYTHON)
 }
 
-// Slices of 16K code units: escaped, even a slice of nothing but '/' stays below V8's large-object
-// size (128 KB), where strings are slow to allocate.
-const ESCAPE_SLICE = 16384
+// Escaped, a slice of 32K code units stays below V8's large-object size (128 KB), where strings are
+// slow to allocate, unless nearly all of it is '/'.
+const ESCAPE_SLICE = 32768
 
 /** UTF-8 bytes of `content` as `ujson.dumps(content, ensure_ascii=False)` (ujson 5.x) writes it. */
 export function ujsonBytes(content: unknown): Uint8Array {

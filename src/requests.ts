@@ -2,6 +2,7 @@ import type { HTTPScope, Message, Receive } from './types.js'
 import { MutableHeaders } from './datastructures.js'
 import { HTTPException } from './exceptions.js'
 import { quote } from './responses/redirect.js'
+import { concatBytes } from './responses/response.js'
 import { parseMultipart, parseOptionsHeader, parseUrlencoded } from './formparsers.js'
 
 /** An HTTP scope with the keys routing adds (ASGI spelling, since they live in the scope). */
@@ -84,17 +85,6 @@ function unquoteCookie(value: string): string {
     .replace(/\\(?:([0-3][0-7][0-7])|([^\n]))/g, (_, octal: string | undefined, char: string | undefined) =>
       octal !== undefined ? String.fromCharCode(parseInt(octal, 8)) : (char as string),
     )
-}
-
-function concatBytes(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.length
-  }
-  return out
 }
 
 const NOT_READY = Symbol('not ready')

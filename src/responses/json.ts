@@ -1,4 +1,4 @@
-import { Response, encodeUTF8, type ResponseInit } from './response.js'
+import { Response, concatBytes, encodeUTF8, type ResponseInit } from './response.js'
 
 /** How one dialect writes the things Python's and JavaScript's JSON disagree on. */
 interface Dialect {
@@ -154,15 +154,21 @@ function nativeSafe(value: unknown, strictStrings: boolean, depth: number): bool
   if (value === null) return true
   if (depth > MAX_FAST_DEPTH) return false // deep or cyclic: the slow path detects cycles
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!nativeSafe(value[i], strictStrings, depth + 1)) return false
+    for (let i = 0; i < value.length; i++) if (!itemSafe(value[i], strictStrings, depth)) return false
     return true
   }
   const proto = Object.getPrototypeOf(value)
   if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return false
-  for (const key in value) {
-    if (!nativeSafe((value as Record<string, unknown>)[key], strictStrings, depth + 1)) return false
-  }
+  for (const key in value) if (!itemSafe((value as Record<string, unknown>)[key], strictStrings, depth)) return false
   return true
+}
+
+/**
+ * `nativeSafe` for a member of the array or object at `depth`. Strings, the commonest members, are
+ * checked here rather than by a call, and not at all for a dialect that accepts any string.
+ */
+function itemSafe(item: unknown, strictStrings: boolean, depth: number): boolean {
+  return typeof item === 'string' ? !strictStrings || item.isWellFormed() : nativeSafe(item, strictStrings, depth + 1)
 }
 
 function dumps(content: unknown, dialect: Dialect): string {
@@ -181,11 +187,25 @@ export function pythonJSON(content: unknown): string {
   return dumps(content, PYTHON)
 }
 
-/** Writes `content` as `ujson.dumps(content, ensure_ascii=False)` (ujson 5.x) would. */
-export function ujsonJSON(content: unknown): string {
-  // Only strings can hold a '/', so escaping it over the whole text is safe.
+// Escaped, a slice of 32K code units stays below V8's large-object size (128 KB), where strings are
+// slow to allocate, unless nearly all of it is '/'.
+const ESCAPE_SLICE = 32768
+
+/** UTF-8 bytes of `content` as `ujson.dumps(content, ensure_ascii=False)` (ujson 5.x) writes it. */
+export function ujsonBytes(content: unknown): Uint8Array {
   const text = dumps(content, UJSON)
-  return text.includes('/') ? text.replaceAll('/', '\\/') : text
+  // Only strings can hold a '/', so escaping it as '\/' over the whole text is safe.
+  if (!text.includes('/')) return encodeUTF8(text)
+  // Escaping a large text in one go builds a second large string, which V8 is slow to allocate and
+  // flatten: escape and encode it a slice at a time instead.
+  const parts: Uint8Array[] = []
+  for (let start = 0; start < text.length; ) {
+    let end = start + ESCAPE_SLICE
+    if ((text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++ // keep a surrogate pair together
+    parts.push(encodeUTF8(text.slice(start, end).replaceAll('/', '\\/')))
+    start = end
+  }
+  return concatBytes(parts)
 }
 
 /** An `application/json` response rendered as Starlette's JSONResponse renders it. */
@@ -205,6 +225,6 @@ export class JSONResponse extends Response {
 /** A JSON response rendered as ujson does (FastAPI's UJSONResponse): `\/`, bare NaN/Infinity. */
 export class UJSONResponse extends JSONResponse {
   override render(content: unknown): Uint8Array {
-    return encodeUTF8(ujsonJSON(content))
+    return ujsonBytes(content)
   }
 }

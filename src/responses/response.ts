@@ -36,6 +36,18 @@ export function encodeUTF8(text: string): Uint8Array {
   return bytes
 }
 
+/** The bytes of several chunks, one after the other. */
+export function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.length
+  }
+  return out
+}
+
 /** Encodes text with a response's charset. */
 export function encodeText(text: string, charset: string): Uint8Array {
   const name = charset.toLowerCase()

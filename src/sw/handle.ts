@@ -132,29 +132,17 @@ export function requestScope(request: Request, opts: HandleOptions, cookie?: str
   }
 }
 
-/** Latin-1 text of header bytes (each byte is one code point); short values without a copy. */
-function latin1(bytes: Uint8Array): string {
-  if (bytes.length > 256) return decodeLatin1(bytes)
-  let out = ''
-  for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i])
-  return out
-}
-
 /** Fetch headers from ASGI ones: duplicates joined with ", " (browsers keep only the first), set-cookie apart. */
 function fetchHeaders(raw: unknown, cookies: string[]): Headers {
   if (!Array.isArray(raw)) throw new TypeError(`http.response.start "headers" must be a list of [name, value] byte pairs`)
   // Appending one by one is about twice as fast as building Headers from a list of pairs.
   const headers = new Headers()
-  const names: string[] = []
   for (const pair of raw as RawHeaders) {
-    const name = latin1(pair[0]).toLowerCase()
-    const value = latin1(pair[1])
+    const name = decodeLatin1(pair[0]).toLowerCase()
+    const value = decodeLatin1(pair[1])
     if (name === 'set-cookie') cookies.push(value)
-    else if (names.includes(name)) headers.set(name, `${headers.get(name)}, ${value}`)
-    else {
-      names.push(name)
-      headers.append(name, value)
-    }
+    else if (headers.has(name)) headers.set(name, `${headers.get(name)}, ${value}`)
+    else headers.append(name, value)
   }
   return headers
 }

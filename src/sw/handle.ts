@@ -86,9 +86,10 @@ function urlParts(href: string): URLParts {
   if (hash < 0) hash = href.length
   const question = href.indexOf('?', slash)
   const hasQuery = question >= 0 && question < hash
-  // A port follows the last ':' unless that ':' is inside IPv6 brackets.
-  const colon = host.lastIndexOf(':')
-  const hasPort = colon > host.lastIndexOf(']')
+  // A port follows the first ':' after the host, which may be IPv6 in brackets (indexOf: V8's
+  // lastIndexOf is several times slower).
+  const colon = host.indexOf(':', host.charCodeAt(0) === 91 /* [ */ ? host.indexOf(']') : 0)
+  const hasPort = colon >= 0
   const hostname = hasPort ? host.slice(0, colon) : host
   return {
     https,
@@ -157,8 +158,8 @@ function describe(message: unknown): string {
 }
 
 const waitATick = () => {}
-// What `send` returns when the app need not wait: one shared, already resolved promise.
-const SENT = Promise.resolve()
+// One shared, already resolved promise: what `send` returns when the app need not wait.
+const RESOLVED = Promise.resolve()
 
 const logError = (error: unknown) => console.error('swasgi: error in the ASGI app', error)
 
@@ -339,7 +340,7 @@ class Exchange {
   /** The app's `send`: rejects on a bad message, as an async function would. */
   private send(message: Message): Promise<void> {
     try {
-      return this.sendMessage(message) ?? SENT
+      return this.sendMessage(message) ?? RESOLVED
     } catch (error) {
       return Promise.reject(error)
     }
@@ -422,7 +423,7 @@ class Exchange {
     // sends a few microtasks later: wait that long, never a task, so that a slow first chunk
     // never holds the headers back. A timer here would cost more than it saves.
     this.opened = { status, headers }
-    void Promise.resolve().then(waitATick).then(waitATick).then(() => this.openStream())
+    void RESOLVED.then(waitATick).then(waitATick).then(() => this.openStream())
   }
 
   /** Resolves the started Response with a body stream that the app's body messages fill. */

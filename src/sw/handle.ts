@@ -138,12 +138,16 @@ function fetchHeaders(raw: unknown, cookies: string[]): Headers {
   if (!Array.isArray(raw)) throw new TypeError(`http.response.start "headers" must be a list of [name, value] byte pairs`)
   // Appending one by one is about twice as fast as building Headers from a list of pairs.
   const headers = new Headers()
+  const names: string[] = []
   for (const pair of raw as RawHeaders) {
     const name = decodeLatin1(pair[0]).toLowerCase()
     const value = decodeLatin1(pair[1])
     if (name === 'set-cookie') cookies.push(value)
-    else if (headers.has(name)) headers.set(name, `${headers.get(name)}, ${value}`)
-    else headers.append(name, value)
+    else if (names.includes(name)) headers.set(name, `${headers.get(name)}, ${value}`)
+    else {
+      names.push(name)
+      headers.append(name, value)
+    }
   }
   return headers
 }

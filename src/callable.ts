@@ -25,7 +25,7 @@ export function asgiCallable<T extends object>(proto: object, method: keyof T & 
   let target = targets.get(proto)
   if (target === undefined) {
     // A method, not a function expression: transpilers that keep names (tsx, esbuild's keepNames)
-    // redefine an expression's `name`, which sends every bind of it down V8's slow path (3x slower).
+    // redefine an expression's `name`, which makes every bind of it 3x slower (Node 20: 290 ns, 90 ns).
     const methods: { forward: Forwarder } = {
       forward(scope, receive, send) {
         return this.self[method](scope, receive, send)

@@ -21,6 +21,8 @@ export function encodeLatin1(text: string, what = 'value'): Uint8Array {
 /** Decodes latin-1 bytes to a string (each byte is one code point). */
 export function decodeLatin1(bytes: Uint8Array): string {
   // String.fromCharCode over chunks: no TextDecoder('latin1'), which is windows-1252 in browsers.
+  // One chunk (every header value) needs no subarray view, and yields one flat string.
+  if (bytes.length <= 8192) return String.fromCharCode.apply(null, bytes as unknown as number[])
   let out = ''
   for (let i = 0; i < bytes.length; i += 8192) {
     out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[])

@@ -159,7 +159,10 @@ function nativeSafe(value: unknown, strictStrings: boolean, depth: number): bool
   }
   const proto = Object.getPrototypeOf(value)
   if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return false
-  for (const key in value) if (!itemSafe((value as Record<string, unknown>)[key], strictStrings, depth)) return false
+  for (const key in value) {
+    // Keys are strings too: a lone surrogate in one is as unencodable as in a value.
+    if ((strictStrings && !key.isWellFormed()) || !itemSafe((value as Record<string, unknown>)[key], strictStrings, depth)) return false
+  }
   return true
 }
 

@@ -25,7 +25,7 @@ const ALL = ['bare', 'swasgi', 'msw', 'hono', 'workbox']
 const SEQUENTIAL = 2000
 const CONCURRENT = 2000
 const FILE_READS = 3
-const STREAM_READS = 10
+const STREAM_READS = 30
 const PHASE_TIMEOUT = 120_000
 const MiB = 1024 * 1024
 

@@ -5,7 +5,7 @@ import { handle } from '../../../src/sw/handle.js'
 import { CookieJar } from '../../../src/sw/cookie-jar.js'
 import { StreamingResponse } from '../../../src/responses/streaming.js'
 import type { ASGIApp } from '../../../src/types.js'
-import { CHUNKS, chunk } from '../shared/spec.js'
+import { CHUNKS, chunk, handMadeStream } from '../shared/spec.js'
 import { takeOver, worker } from '../shared/worker.js'
 
 function* chunks() {
@@ -20,21 +20,10 @@ const withJar = handle(app, {
   onSetCookie: (cookies, request) => jar.setCookies(cookies, new URL(request.url)),
 })
 
-function bare(): Response {
-  let i = 0
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      controller.enqueue(chunk(i++))
-      if (i === CHUNKS) controller.close()
-    },
-  })
-  return new Response(body, { headers: { 'content-type': 'application/octet-stream' } })
-}
-
 takeOver()
 worker.addEventListener('fetch', (event) => {
   const { pathname } = new URL(event.request.url)
-  if (pathname === '/bare') event.respondWith(bare())
+  if (pathname === '/bare') event.respondWith(new Response(handMadeStream(), { headers: { 'content-type': 'application/octet-stream' } }))
   else if (pathname === '/handle') event.respondWith(plain(event.request, event))
   else if (pathname === '/handle+jar') event.respondWith(withJar(event.request, event))
 })

@@ -32,3 +32,14 @@ export function chunk(i: number): Uint8Array {
   for (let j = 0; j < CHUNK_SIZE; j++) bytes[j] = (i * 31 + j) & 255
   return bytes
 }
+
+/** The stream as a hand-written worker makes it: one chunk per pull (the `bare` floor). */
+export function handMadeStream(): ReadableStream<Uint8Array> {
+  let i = 0
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(chunk(i++))
+      if (i === CHUNKS) controller.close()
+    },
+  })
+}

@@ -1,6 +1,6 @@
 // The practical floor: a hand-written fetch listener.
 import { get } from 'idb-keyval'
-import { CACHE_NAME, CACHE_PATH, CHUNKS, IDB_KEY, ROUTES, chunk, payload } from '../../shared/spec.js'
+import { CACHE_NAME, CACHE_PATH, IDB_KEY, ROUTES, handMadeStream, payload } from '../../shared/spec.js'
 import { takeOver, worker } from '../../shared/worker.js'
 
 const notFound = () => new Response('Not Found', { status: 404 })
@@ -16,16 +16,8 @@ worker.addEventListener('fetch', (event) => {
       return event.respondWith(
         get<Blob>(IDB_KEY).then((blob) => (blob ? new Response(blob, { headers: { 'content-type': blob.type, 'content-length': String(blob.size) } }) : notFound())),
       )
-    case ROUTES.stream: {
-      let i = 0
-      const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          controller.enqueue(chunk(i++))
-          if (i === CHUNKS) controller.close()
-        },
-      })
-      return event.respondWith(new Response(body, { headers: { 'content-type': 'application/octet-stream' } }))
-    }
+    case ROUTES.stream:
+      return event.respondWith(new Response(handMadeStream(), { headers: { 'content-type': 'application/octet-stream' } }))
   }
 })
 takeOver()

@@ -1,4 +1,4 @@
-import { Response, concatBytes, encodeUTF8, type ResponseInit } from './response.js'
+import { Response, concatBytes, encodeUTF8, typeName, type ResponseInit } from './response.js'
 
 /** How one dialect writes the things Python's and JavaScript's JSON disagree on. */
 interface Dialect {
@@ -66,12 +66,6 @@ function stringText(value: string, dialect: Dialect): string {
     throw new TypeError(`String contains a lone surrogate and cannot be encoded as UTF-8: ${JSON.stringify(value).slice(0, 40)}`)
   }
   return JSON.stringify(value)
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'Object'
-  return typeof value
 }
 
 function keyText(key: unknown, dialect: Dialect): string {

@@ -56,6 +56,21 @@ export function encodeText(text: string, charset: string): Uint8Array {
   throw new TypeError(`Unsupported charset ${JSON.stringify(charset)}: use 'utf-8' or 'latin-1'`)
 }
 
+/** A value's type as error messages name it: its class for an object, else `typeof`. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  return typeof value === 'object' ? (value.constructor?.name ?? 'Object') : typeof value
+}
+
+/** Bytes of a body or chunk (text encoded with `charset`), or undefined when it is none of the accepted kinds. */
+export function toBytes(content: unknown, charset: string): Uint8Array | undefined {
+  if (typeof content === 'string') return encodeText(content, charset)
+  if (content instanceof Uint8Array) return content
+  if (content instanceof ArrayBuffer) return new Uint8Array(content)
+  if (ArrayBuffer.isView(content)) return new Uint8Array(content.buffer, content.byteOffset, content.byteLength)
+  return undefined
+}
+
 /** Normalises the `init` argument. */
 export function responseOptions(init: ResponseInit | undefined): ResponseOptions {
   if (init === undefined) return {}
@@ -141,12 +156,9 @@ export class Response {
   /** Turns the content into body bytes. */
   render(content: unknown): Uint8Array {
     if (content === null || content === undefined) return new Uint8Array(0)
-    if (typeof content === 'string') return encodeText(content, this.charset)
-    if (content instanceof Uint8Array) return content
-    if (content instanceof ArrayBuffer) return new Uint8Array(content)
-    if (ArrayBuffer.isView(content)) return new Uint8Array(content.buffer, content.byteOffset, content.byteLength)
-    const kind = typeof content === 'object' ? (content.constructor?.name ?? 'object') : typeof content
-    throw new TypeError(`${this.constructor.name} content must be a string, Uint8Array or ArrayBuffer, got ${kind}`)
+    const bytes = toBytes(content, this.charset)
+    if (bytes === undefined) throw new TypeError(`${this.constructor.name} content must be a string, Uint8Array or ArrayBuffer, got ${typeName(content)}`)
+    return bytes
   }
 
   /** Adds content-length (from the body) and content-type after the user's headers, as Starlette does. */

@@ -1,6 +1,6 @@
 import type { Message, Receive, Scope, Send } from '../types.js'
 import { runBackground } from '../background.js'
-import { Response, encodeText, type ResponseInit } from './response.js'
+import { Response, toBytes, typeName, type ResponseInit } from './response.js'
 
 /** One piece of a streamed body. */
 export type StreamChunk = string | Uint8Array | ArrayBuffer | ArrayBufferView
@@ -54,12 +54,9 @@ export class StreamingResponse extends Response {
 
   /** Bytes of one chunk. */
   protected encodeChunk(chunk: StreamChunk): Uint8Array {
-    if (typeof chunk === 'string') return encodeText(chunk, this.charset)
-    if (chunk instanceof Uint8Array) return chunk
-    if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk)
-    if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    const kind = chunk === null ? 'null' : typeof chunk === 'object' ? ((chunk as object).constructor?.name ?? 'object') : typeof chunk
-    throw new TypeError(`StreamingResponse chunks must be strings, Uint8Arrays or ArrayBuffers, got ${kind}`)
+    const bytes = toBytes(chunk, this.charset)
+    if (bytes === undefined) throw new TypeError(`StreamingResponse chunks must be strings, Uint8Arrays or ArrayBuffers, got ${typeName(chunk)}`)
+    return bytes
   }
 
   override async respond(_scope: Scope, receive: Receive, send: Send): Promise<void> {

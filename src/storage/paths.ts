@@ -8,7 +8,7 @@ export interface FileLocation {
   key: string
 }
 
-const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
+// A path that starts with a scheme (and only such a path), split into scheme, store and key.
 const PARTS = /^([a-z][a-z0-9+.-]*):\/\/([^/]*)(?:\/(.*))?$/is
 // URL parsers read percent-encoded dots as dot segments too.
 const DOT = /^(?:\.|%2e)$/i
@@ -40,8 +40,7 @@ export function formatPath({ scheme, store, key }: FileLocation): string {
 
 function parse(path: string, partial: boolean): FileLocation {
   if (path.includes('\0')) throw invalid(path, 'it contains a NUL character')
-  const full = HAS_SCHEME.test(path) ? path : `${defaultStore}/${path.replace(/^\/+/, '')}`
-  const [, rawScheme, rawStore, rest = ''] = PARTS.exec(full)!
+  const [, rawScheme, rawStore, rest = ''] = PARTS.exec(path) ?? PARTS.exec(`${defaultStore}/${path.replace(/^\/+/, '')}`)!
   const scheme = rawScheme.toLowerCase()
   if (scheme !== 'idb' && scheme !== 'cache') {
     throw invalid(path, `unknown scheme "${scheme}://" (use idb:// or cache://)`)

@@ -67,15 +67,13 @@ function usage(problem) {
 
 const define = { 'process.env.NODE_ENV': JSON.stringify('production') }
 
+/** What every bench build shares: no config file, production mode, NODE_ENV defined. */
+const productionBuild = (root) => ({ configFile: false, root, mode: 'production', logLevel: 'warn', publicDir: false, define })
+
 /** One iife script, minified, as a worker (or MSW's page side) ships it. */
 async function buildScript(root, entry, outDir, fileName, extra = {}) {
   const built = await build({
-    configFile: false,
-    root,
-    mode: 'production',
-    logLevel: 'warn',
-    publicDir: false,
-    define,
+    ...productionBuild(root),
     ...extra,
     build: {
       outDir,
@@ -98,12 +96,7 @@ async function buildImpl(name) {
   const root = join(here, 'impl', name)
   const outDir = join(buildDir, name)
   await build({
-    configFile: false,
-    root,
-    mode: 'production',
-    logLevel: 'warn',
-    publicDir: false,
-    define,
+    ...productionBuild(root),
     build: { outDir, emptyOutDir: true, minify: true, sourcemap: false },
   })
   const sizes = {}

@@ -2,12 +2,12 @@ import { defineConfig } from '@playwright/test'
 // @ts-expect-error a plain .mjs module shared with the benchmarks
 import { CHROMIUM_ARGS, findChromium } from './scripts/find-browser.mjs'
 
-const port = 4179
-// The notes demo (`npm run demo`), served for playwright/demo.spec.ts.
-const demoPort = 4181
+const port = Number(process.env.TEST_PORT ?? 4179)
+// The notes demo (`npm run demo`), served for tests/browser/demo.spec.ts.
+const demoPort = Number(process.env.DEMO_PORT ?? 4181)
 
 export default defineConfig({
-  testDir: 'playwright',
+  testDir: 'tests/browser',
   testMatch: '**/*.spec.ts',
   timeout: 30_000,
   fullyParallel: true,
@@ -20,7 +20,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `node playwright/server.mjs`,
+      command: `node tests/browser/server.mjs`,
       env: { PORT: String(port) },
       url: `http://127.0.0.1:${port}/index.html`,
       reuseExistingServer: !process.env.CI,

@@ -1,7 +1,7 @@
 // The swasgi/playwright toolkit, used as a user would: the fixture against the app under test's
 // worker, and routeASGI with no worker at all.
-import { test, expect, routeASGI } from '../src/playwright/index.js'
-import { App, JSONResponse, PlainTextResponse, Route, type Request } from '../src/index.js'
+import { test, expect, routeASGI } from '../../src/playwright/index.js'
+import { App, JSONResponse, PlainTextResponse, Route, type Request } from '../../src/index.js'
 
 test.describe('the swasgi fixture', () => {
   test('opens a page, waits for control, logs answered requests, runs code in the worker', async ({ page, swasgi }) => {

@@ -1,7 +1,7 @@
 // The service worker under test: one raw ASGI app that exercises every response class.
 import { precache } from 'workbox-precaching'
 import { cacheNames } from 'workbox-core'
-import { serve } from '../../../src/sw/index.js'
+import { serve } from '../../../../src/sw/index.js'
 import {
   FileResponse,
   HTMLResponse,
@@ -11,8 +11,8 @@ import {
   Response,
   StreamingResponse,
   UJSONResponse,
-} from '../../../src/index.js'
-import type { ASGIApp, HTTPScope, Receive } from '../../../src/types.js'
+} from '../../../../src/index.js'
+import type { ASGIApp, HTTPScope, Receive } from '../../../../src/types.js'
 
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes)
 const header = (scope: HTTPScope, name: string) => {

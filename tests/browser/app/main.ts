@@ -1,6 +1,6 @@
 // The page side of the app under test: registers the worker and tells the tests when it controls the page.
-import { register } from '../../src/client/index.js'
-import { putFile } from '../../src/storage/index.js'
+import { register } from '../../../src/client/index.js'
+import { putFile } from '../../../src/storage/index.js'
 
 declare global {
   interface Window {

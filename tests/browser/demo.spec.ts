@@ -6,10 +6,10 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { test, expect, type Page } from '@playwright/test'
 
-const screenshots = fileURLToPath(new URL(process.env.SCREENSHOTS ? '../docs/screenshots/' : '../test-results/screenshots/', import.meta.url))
+const screenshots = fileURLToPath(new URL(process.env.SCREENSHOTS ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url))
 const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: `${screenshots}${name}.png`, fullPage, animations: 'disabled' })
 
-const DEMO = 'http://127.0.0.1:4181' // the demo's webServer in playwright.config.ts
+const DEMO = `http://127.0.0.1:${process.env.DEMO_PORT ?? 4181}` // the demo's webServer in playwright.config.ts
 test.use({ baseURL: DEMO })
 
 /** Opens `path` on a first visit: the bootstrap page installs the worker and reloads into the app. */

@@ -1,34 +1,10 @@
-/** Headers as ASGI carries them: an ordered list of lower-cased latin-1 byte pairs. */
+import { decodeLatin1, encodeLatin1 } from './bytes.js'
 
+/** Headers as ASGI carries them: an ordered list of lower-cased latin-1 byte pairs. */
 export type RawHeaders = [Uint8Array, Uint8Array][]
 
 /** Anything our APIs accept as headers. */
 export type HeadersInit = Record<string, string> | Iterable<readonly [string, string]> | Headers
-
-/** Encodes a string as latin-1 bytes; `what` names the value in the error when a character does not fit. */
-export function encodeLatin1(text: string, what = 'value'): Uint8Array {
-  const bytes = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code > 0xff) {
-      throw new TypeError(`${what} contains ${JSON.stringify(text[i])} (U+${code.toString(16).toUpperCase().padStart(4, '0')}), which is outside latin-1`)
-    }
-    bytes[i] = code
-  }
-  return bytes
-}
-
-/** Decodes latin-1 bytes to a string (each byte is one code point). */
-export function decodeLatin1(bytes: Uint8Array): string {
-  // String.fromCharCode over chunks: no TextDecoder('latin1'), which is windows-1252 in browsers.
-  // One chunk (every header value) needs no subarray view, and yields one flat string.
-  if (bytes.length <= 8192) return String.fromCharCode.apply(null, bytes as unknown as number[])
-  let out = ''
-  for (let i = 0; i < bytes.length; i += 8192) {
-    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[])
-  }
-  return out
-}
 
 const FORBIDDEN_IN_VALUE = /[\r\n\0]/
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/

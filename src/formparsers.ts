@@ -1,9 +1,18 @@
 // Form bodies, parsed from bytes: application/x-www-form-urlencoded and multipart/form-data.
-import { decodeLatin1 } from './datastructures.js'
+import { decodeLatin1, encodeLatin1 } from './bytes.js'
 import { HTTPException } from './exceptions.js'
-import type { FormOptions } from './requests.js'
 
 const utf8 = new TextDecoder()
+
+/** Limits for `request.form()`, with Starlette's defaults. */
+export interface FormOptions {
+  /** Most file parts accepted (default 1000). */
+  maxFiles?: number
+  /** Most non-file fields accepted (default 1000); applies to urlencoded bodies too. */
+  maxFields?: number
+  /** Largest non-file multipart field in bytes (default 1 MiB); files are not limited, as in Starlette. */
+  maxPartSize?: number
+}
 
 /** Decodes text in `charset`, falling back to latin-1 (never failing), as Starlette decodes form input. */
 function decodeText(bytes: Uint8Array, charset = 'utf-8'): string {
@@ -47,6 +56,7 @@ export function parseUrlencoded(body: Uint8Array, limits: Required<FormOptions>)
 const CR = 0x0d
 const LF = 0x0a
 const DASH = 0x2d
+const HEADER_END = encodeLatin1('\r\n\r\n')
 
 /** The first index of `needle` in `haystack` at or after `from`, or -1. */
 function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from: number): number {
@@ -64,16 +74,12 @@ function malformed(reason: string): HTTPException {
   return new HTTPException(400, `Malformed multipart body: ${reason}.`)
 }
 
-function latin1Bytes(text: string): Uint8Array {
-  return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff)
-}
-
 /** Parses a buffered multipart/form-data body (RFC 7578) byte by byte, so file contents stay exact. */
 export function parseMultipart(body: Uint8Array, params: Record<string, string>, limits: Required<FormOptions>): FormData {
   const boundary = params.boundary
   if (!boundary) throw new HTTPException(400, 'Missing boundary in multipart.')
   const charset = params.charset ?? 'utf-8'
-  const delimiter = latin1Bytes('\r\n--' + boundary)
+  const delimiter = encodeLatin1('\r\n--' + boundary, 'The multipart boundary')
   const form = new FormData()
   let files = 0
   let fields = 0
@@ -93,7 +99,7 @@ export function parseMultipart(body: Uint8Array, params: Record<string, string>,
       headerBlock = body.subarray(pos, pos)
       contentStart = pos + 2
     } else {
-      const headerEnd = indexOfBytes(body, latin1Bytes('\r\n\r\n'), pos)
+      const headerEnd = indexOfBytes(body, HEADER_END, pos)
       if (headerEnd === -1) throw malformed('part headers are not terminated')
       headerBlock = body.subarray(pos, headerEnd)
       contentStart = headerEnd + 4

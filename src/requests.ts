@@ -1,9 +1,12 @@
 import type { HTTPScope, Message, Receive } from './types.js'
 import { MutableHeaders } from './datastructures.js'
+import { concatBytes } from './bytes.js'
 import { HTTPException } from './exceptions.js'
-import { quote } from './responses/redirect.js'
-import { concatBytes } from './responses/response.js'
-import { parseMultipart, parseOptionsHeader, parseUrlencoded } from './formparsers.js'
+import { quotePath } from './urls.js'
+import { scopeURL } from './scope.js'
+import { parseMultipart, parseOptionsHeader, parseUrlencoded, type FormOptions } from './formparsers.js'
+
+export type { FormOptions } from './formparsers.js'
 
 /** An HTTP scope with the keys routing adds (ASGI spelling, since they live in the scope). */
 export interface RequestScope extends HTTPScope {
@@ -20,16 +23,6 @@ export interface RequestScope extends HTTPScope {
 /** The read-only part of `MutableHeaders`: request headers are what the client sent. */
 export type ReadonlyHeaders = Pick<MutableHeaders, 'get' | 'getAll' | 'has' | 'keys' | 'values' | 'entries' | 'size' | typeof Symbol.iterator>
 
-/** Limits for `request.form()`, with Starlette's defaults. */
-export interface FormOptions {
-  /** Most file parts accepted (default 1000). */
-  maxFiles?: number
-  /** Most non-file fields accepted (default 1000); applies to urlencoded bodies too. */
-  maxFields?: number
-  /** Largest non-file multipart field in bytes (default 1 MiB); files are not limited, as in Starlette. */
-  maxPartSize?: number
-}
-
 /** Thrown while reading a request body when the client went away first. */
 export class ClientDisconnect extends Error {
   constructor() {
@@ -38,32 +31,7 @@ export class ClientDisconnect extends Error {
   }
 }
 
-// Characters a path keeps as they are; everything else (including `%`, `?` and `#`) is escaped,
-// so a decoded ASGI path turns back into exactly one URL path.
-const PATH_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]$/
-
-/** Percent-encodes a decoded path (UTF-8) so that it reads back as the same path. */
-export function quotePath(path: string): string {
-  return quote(path, PATH_SAFE)
-}
-
 const utf8 = new TextDecoder()
-
-/** The URL of the request a scope describes: the host header, else `server`; `path` is the full path. */
-export function scopeURL(scope: HTTPScope): URL {
-  const host = MutableHeaders.fromScope(scope).get('host') ?? serverHost(scope)
-  const query = scope.query_string.length > 0 ? '?' + utf8.decode(scope.query_string).replaceAll('#', '%23') : ''
-  return new URL(`${scope.scheme}://${host}${quotePath(scope.path)}${query}`)
-}
-
-function serverHost(scope: HTTPScope): string {
-  // A URL needs a host; a scope with neither a host header nor a server is unusual enough for a placeholder.
-  if (scope.server === null) return 'localhost'
-  const [name, port] = scope.server
-  const host = name.includes(':') ? `[${name}]` : name
-  return port === null || port === (scope.scheme === 'https' ? 443 : 80) ? host : `${host}:${port}`
-}
-
 
 /** Starlette's cookie_parser: lenient, like browsers; a chunk without `=` is a value with an empty name. */
 function parseCookies(header: string): Record<string, string> {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { MutableHeaders, decodeLatin1, encodeLatin1 } from '../src/datastructures.js'
+import { MutableHeaders } from '../src/datastructures.js'
+import { decodeLatin1, encodeLatin1 } from '../src/bytes.js'
 
 const bytes = (s: string) => encodeLatin1(s)
 

@@ -1,11 +1,14 @@
 import { guessWebMediaType } from '../webmediatypes.js'
 import { runBackground } from '../background.js'
 import { BLOB_EXTENSION, type HTTPScope, type Receive, type Scope, type Send } from '../types.js'
-import { MutableHeaders, encodeLatin1 } from '../datastructures.js'
+import { MutableHeaders } from '../datastructures.js'
+import { encodeLatin1 } from '../bytes.js'
+import { quote } from '../urls.js'
 import { getFile, type StoredFile } from '../storage/index.js'
 import { PlainTextResponse, Response, responseOptions, withCharset, type ResponseOptions } from './response.js'
 import { StreamingResponse } from './streaming.js'
 import { parseRange } from './ranges.js'
+import { evaluatePreconditions, ifRangeHolds } from './conditional.js'
 
 /** `FileResponse`'s options: `Response`'s, plus the name to download the file as. */
 export interface FileResponseOptions extends ResponseOptions {
@@ -16,6 +19,8 @@ export interface FileResponseOptions extends ResponseOptions {
 }
 
 const OCTET_STREAM = 'application/octet-stream'
+// Python's `quote()` default: unreserved characters and '/'.
+const FILENAME_SAFE = /^[A-Za-z0-9_.\-~/]$/
 const CRLF = encodeLatin1('\r\n')
 // Body messages stay this small whatever size the platform's Blob chunks are (Node hands an in-memory
 // Blob over in one piece), so that backpressure and disconnects are noticed between them.
@@ -182,75 +187,8 @@ function randomHex(bytes: number): string {
 }
 
 
-/** Python's `urllib.parse.quote` (safe: letters, digits, `_.-~/`), so that names are written as Starlette writes them. */
-function quote(text: string): string {
-  return encodeURIComponent(text)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%2F/g, '/')
-}
-
 /** `type; filename="name"` when the name needs no escaping, else RFC 5987's `filename*=utf-8''…`. */
 function contentDisposition(type: string, filename: string): string {
-  const quoted = quote(filename)
+  const quoted = quote(filename, FILENAME_SAFE)
   return quoted === filename ? `${type}; filename="${filename}"` : `${type}; filename*=utf-8''${quoted}`
-}
-
-/** RFC 9110 §13.2.2 steps 1-4: 412 or 304 when a precondition decides the answer, else null. */
-function evaluatePreconditions(request: MutableHeaders, headers: MutableHeaders, method: string): 304 | 412 | null {
-  const etag = headers.get('etag')
-  const lastModified = parseHttpDate(headers.get('last-modified'))
-  const ifMatch = listHeader(request, 'if-match')
-  if (ifMatch !== null) {
-    if (!matchesEtag(ifMatch, etag, strongMatch)) return 412
-  } else {
-    const since = parseHttpDate(request.get('if-unmodified-since'))
-    if (since !== null && lastModified !== null && lastModified > since) return 412
-  }
-  const safe = method === 'GET' || method === 'HEAD'
-  const ifNoneMatch = listHeader(request, 'if-none-match')
-  if (ifNoneMatch !== null) {
-    if (matchesEtag(ifNoneMatch, etag, weakMatch)) return safe ? 304 : 412
-  } else if (safe) {
-    const since = parseHttpDate(request.get('if-modified-since'))
-    if (since !== null && lastModified !== null && lastModified <= since) return 304
-  }
-  return null
-}
-
-/** `If-Range` (§13.1.5): a strong ETag or the exact Last-Modified date; anything else sends the whole file. */
-function ifRangeHolds(ifRange: string | null, headers: MutableHeaders): boolean {
-  if (ifRange === null) return true
-  const value = ifRange.trim()
-  if (value.startsWith('"') || value.startsWith('W/')) return strongMatch(value, headers.get('etag'))
-  const date = parseHttpDate(value)
-  return date !== null && date === parseHttpDate(headers.get('last-modified'))
-}
-
-/** A list header's values joined, since a client may split the list over several lines. */
-function listHeader(request: MutableHeaders, name: string): string | null {
-  const values = request.getAll(name)
-  return values.length === 0 ? null : values.join(',')
-}
-
-/** Whether an `If-Match`/`If-None-Match` list names the current ETag (`*`: any current representation). */
-function matchesEtag(list: string, etag: string | null, compare: (a: string, b: string | null) => boolean): boolean {
-  if (list.trim() === '*') return true
-  return (list.match(/(?:W\/)?"[^"]*"/g) ?? []).some((tag) => compare(tag, etag))
-}
-
-/** Strong comparison (§8.8.3.2): both strong and identical. */
-function strongMatch(tag: string, etag: string | null): boolean {
-  return etag !== null && !tag.startsWith('W/') && !etag.startsWith('W/') && tag === etag
-}
-
-/** Weak comparison: the opaque tags are identical, weak or not. */
-function weakMatch(tag: string, etag: string | null): boolean {
-  return etag !== null && tag.replace(/^W\//, '') === etag.replace(/^W\//, '')
-}
-
-/** An HTTP-date in whole seconds, or null; asctime dates carry no zone, and HTTP means GMT. */
-function parseHttpDate(value: string | null): number | null {
-  if (value === null || !/\d\d:\d\d:\d\d/.test(value)) return null
-  const ms = Date.parse(/\bGMT\s*$/i.test(value) ? value : `${value} GMT`)
-  return Number.isNaN(ms) ? null : Math.floor(ms / 1000)
 }

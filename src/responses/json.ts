@@ -1,4 +1,5 @@
-import { Response, concatBytes, encodeUTF8, typeName, type ResponseInit } from './response.js'
+import { concatBytes, encodeUTF8, typeName } from '../bytes.js'
+import { Response, type ResponseInit } from './response.js'
 
 /** How one dialect writes the things Python's and JavaScript's JSON disagree on. */
 interface Dialect {

@@ -1,5 +1,6 @@
 import type { Receive, Scope, Send } from '../types.js'
-import { MutableHeaders, encodeHeaderValue, encodeLatin1, type HeadersInit, type RawHeaders } from '../datastructures.js'
+import { MutableHeaders, encodeHeaderValue, type HeadersInit, type RawHeaders } from '../datastructures.js'
+import { encodeLatin1, toBytes, typeName } from '../bytes.js'
 import { runBackground, type Background } from '../background.js'
 import { asgiCallable } from '../callable.js'
 import { cookieHeader, type CookieOptions, type DeleteCookieOptions } from './cookies.js'
@@ -16,60 +17,8 @@ export interface ResponseOptions {
 }
 export type ResponseInit = number | ResponseOptions
 
-const utf8 = new TextEncoder()
 const CONTENT_LENGTH = encodeLatin1('content-length')
 const CONTENT_TYPE = encodeLatin1('content-type')
-
-/**
- * UTF-8 bytes of a string. Short ASCII text (a small JSON answer, a header-sized string) is copied
- * in JavaScript: several times cheaper than a call into TextEncoder, which dominates at this size.
- */
-export function encodeUTF8(text: string): Uint8Array {
-  const length = text.length
-  if (length > 32) return utf8.encode(text)
-  const bytes = new Uint8Array(length)
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i)
-    if (code > 0x7f) return utf8.encode(text)
-    bytes[i] = code
-  }
-  return bytes
-}
-
-/** The bytes of several chunks, one after the other. */
-export function concatBytes(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.length
-  }
-  return out
-}
-
-/** Encodes text with a response's charset. */
-export function encodeText(text: string, charset: string): Uint8Array {
-  const name = charset.toLowerCase()
-  if (name === 'utf-8' || name === 'utf8') return encodeUTF8(text)
-  if (name === 'latin-1' || name === 'latin1' || name === 'iso-8859-1') return encodeLatin1(text, 'Body')
-  throw new TypeError(`Unsupported charset ${JSON.stringify(charset)}: use 'utf-8' or 'latin-1'`)
-}
-
-/** A value's type as error messages name it: its class for an object, else `typeof`. */
-export function typeName(value: unknown): string {
-  if (value === null) return 'null'
-  return typeof value === 'object' ? (value.constructor?.name ?? 'Object') : typeof value
-}
-
-/** Bytes of a body or chunk (text encoded with `charset`), or undefined when it is none of the accepted kinds. */
-export function toBytes(content: unknown, charset: string): Uint8Array | undefined {
-  if (typeof content === 'string') return encodeText(content, charset)
-  if (content instanceof Uint8Array) return content
-  if (content instanceof ArrayBuffer) return new Uint8Array(content)
-  if (ArrayBuffer.isView(content)) return new Uint8Array(content.buffer, content.byteOffset, content.byteLength)
-  return undefined
-}
 
 /** Normalises the `init` argument. */
 export function responseOptions(init: ResponseInit | undefined): ResponseOptions {

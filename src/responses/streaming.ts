@@ -1,6 +1,7 @@
 import type { Message, Receive, Scope, Send } from '../types.js'
 import { runBackground } from '../background.js'
-import { Response, toBytes, typeName, type ResponseInit } from './response.js'
+import { toBytes, typeName } from '../bytes.js'
+import { Response, type ResponseInit } from './response.js'
 
 /** One piece of a streamed body. */
 export type StreamChunk = string | Uint8Array | ArrayBuffer | ArrayBufferView

@@ -1,5 +1,6 @@
 import type { ASGIApp, Receive, Send } from '../types.js'
-import { quotePath, type RequestScope } from '../requests.js'
+import type { RequestScope } from '../requests.js'
+import { quotePath } from '../urls.js'
 import { compilePath, matchPath, replaceParams, routePath, type CompiledPath } from './paths.js'
 import { NoMatchFound, type BaseRoute, type Match } from './route.js'
 import { Router } from './router.js'

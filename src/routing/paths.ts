@@ -71,10 +71,3 @@ export function routePath(scope: Pick<HTTPScope, 'path' | 'root_path'>): string 
   if (path === rootPath) return ''
   return path[rootPath.length] === '/' ? path.slice(rootPath.length) : path
 }
-
-const utf8 = new TextDecoder()
-
-/** Decodes %XX escapes as UTF-8, leaving invalid escapes as they are (Python's `unquote`, as ASGI servers decode paths). */
-export function unquotePath(path: string): string {
-  return path.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => utf8.decode(Uint8Array.from(run.slice(1).split('%'), (hex) => parseInt(hex, 16))))
-}

@@ -1,6 +1,7 @@
 import type { ASGIApp, HTTPScope, Receive, Send } from '../types.js'
 import { HTTPException } from '../exceptions.js'
-import { Request, quotePath, type RequestScope } from '../requests.js'
+import { Request, type RequestScope } from '../requests.js'
+import { quotePath } from '../urls.js'
 import { PlainTextResponse, type Response } from '../responses/response.js'
 import { compilePath, matchPath, replaceParams, routePath, type CompiledPath } from './paths.js'
 

@@ -1,8 +1,10 @@
 import type { Receive, Scope, Send } from '../types.js'
 import { asgiCallable } from '../callable.js'
-import { scopeURL, type RequestScope } from '../requests.js'
+import type { RequestScope } from '../requests.js'
+import { scopeURL, urlScope } from '../scope.js'
+import { splitURL } from '../urls.js'
 import { RedirectResponse } from '../responses/redirect.js'
-import { routePath, unquotePath } from './paths.js'
+import { routePath } from './paths.js'
 import { NoMatchFound, refuse, type BaseRoute, type Match } from './route.js'
 
 /** Options of a Router. */
@@ -22,25 +24,6 @@ async function lifespan(receive: Receive, send: Send): Promise<void> {
     const message = await receive()
     if (message.type === 'lifespan.startup') await send({ type: 'lifespan.startup.complete' })
     if (message.type === 'lifespan.shutdown') return send({ type: 'lifespan.shutdown.complete' })
-  }
-}
-
-/** The scope `matches()` checks: only the path, root path and method matter to routing. */
-function scopeFor(url: URL, method: string, rootPath: string): RequestScope {
-  const path = unquotePath(url.pathname)
-  return {
-    type: 'http',
-    asgi: { version: '3.0', spec_version: '2.4' },
-    http_version: '1.1',
-    method,
-    scheme: url.protocol === 'https:' ? 'https' : 'http',
-    path,
-    raw_path: new TextEncoder().encode(url.pathname),
-    query_string: new TextEncoder().encode(url.search.slice(1)),
-    root_path: rootPath,
-    headers: [],
-    client: null,
-    server: null,
   }
 }
 
@@ -125,6 +108,6 @@ export class Router {
    * prefix the app is served below, if any.
    */
   matches(url: URL, method: string, rootPath = ''): boolean {
-    return this.answers(scopeFor(url, method, rootPath))
+    return this.answers(urlScope(splitURL(url.href), method, { rootPath }))
   }
 }

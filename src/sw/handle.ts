@@ -1,11 +1,11 @@
-import { BLOB_EXTENSION, type ASGIApp, type HTTPScope, type Message } from '../types.js'
-import { decodeLatin1, encodeLatin1, type RawHeaders } from '../datastructures.js'
-import { ProtocolError, errorResponse } from './errors.js'
+import { BLOB_EXTENSION, type ASGIApp, type HTTPScope } from '../types.js'
+import type { RawHeaders } from '../datastructures.js'
+import { encodeLatin1 } from '../bytes.js'
+import { splitURL } from '../urls.js'
+import { urlScope } from '../scope.js'
+import { Exchange, type LifetimeEvent } from './exchange.js'
 
-/** The part of a `FetchEvent` the adapter uses (so that it compiles and runs outside workers). */
-export interface LifetimeEvent {
-  waitUntil(promise: Promise<unknown>): void
-}
+export type { LifetimeEvent } from './exchange.js'
 
 /** Options of `handle()` (and of `serve()`, which passes them on). */
 export interface HandleOptions {
@@ -28,82 +28,12 @@ export interface HandleOptions {
 /** A Fetch handler: Request in, Response out. */
 export type FetchHandler = (request: Request, event?: LifetimeEvent) => Promise<Response>
 
-const NULL_BODY = new Set([101, 103, 204, 205, 304])
-const REDIRECT = new Set([301, 302, 303, 307, 308])
-const EMPTY = new Uint8Array(0)
-// Enough to batch small chunks, small enough that a fast producer waits for the reader.
-const HIGH_WATER_MARK = 64 * 1024
+const HOST = encodeLatin1('host')
+const COOKIE = encodeLatin1('cookie')
 
-/** Percent-decodes a path as UTF-8; an escape that does not decode is kept as it is. */
-export function decodePath(rawPath: string): string {
-  if (!rawPath.includes('%')) return rawPath
-  return rawPath.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
-    try {
-      return decodeURIComponent(run)
-    } catch {
-      return run
-    }
-  })
-}
-
-interface URLParts {
-  https: boolean
-  /** Host and port, as `URL.host`. */
-  host: string
-  /** Host without IPv6 brackets. */
-  hostname: string
-  /** The port, or '' for the scheme's default. */
-  port: string
-  pathname: string
-  /** The query without its "?". */
-  query: string
-}
-
-/**
- * The parts of a request URL the scope needs. `Request.url` is already a serialized http(s) URL
- * (scheme and host lower-cased, default port dropped, path and query percent-encoded), so it splits
- * with plain string search: cheaper than parsing it again with `new URL`, which is kept for anything
- * else (user info, other schemes).
- */
-function urlParts(href: string): URLParts {
-  const https = href.startsWith('https://')
-  const start = https ? 8 : href.startsWith('http://') ? 7 : -1
-  const slash = start < 0 ? -1 : href.indexOf('/', start)
-  const host = slash < 0 ? '' : href.slice(start, slash)
-  if (slash < 0 || host.includes('@')) {
-    const url = new URL(href)
-    const hostname = url.hostname
-    return {
-      https: url.protocol === 'https:',
-      host: url.host,
-      hostname: hostname.startsWith('[') ? hostname.slice(1, -1) : hostname,
-      port: url.port,
-      pathname: url.pathname,
-      query: url.search.slice(1),
-    }
-  }
-  let hash = href.indexOf('#', slash)
-  if (hash < 0) hash = href.length
-  const question = href.indexOf('?', slash)
-  const hasQuery = question >= 0 && question < hash
-  // A port follows the first ':' after the host, which may be IPv6 in brackets (indexOf: V8's
-  // lastIndexOf is several times slower).
-  const colon = host.indexOf(':', host.charCodeAt(0) === 91 /* [ */ ? host.indexOf(']') : 0)
-  const hasPort = colon >= 0
-  const hostname = hasPort ? host.slice(0, colon) : host
-  return {
-    https,
-    host,
-    hostname: hostname.charCodeAt(0) === 91 /* [ */ ? hostname.slice(1, -1) : hostname,
-    port: hasPort ? host.slice(colon + 1) : '',
-    pathname: href.slice(slash, hasQuery ? question : hash),
-    query: hasQuery ? href.slice(question + 1, hash) : '',
-  }
-}
-
-/** The ASGI scope of a Fetch request. */
+/** The ASGI scope of a Fetch request; `cookie`, when given, replaces the request's own cookie header. */
 export function requestScope(request: Request, opts: HandleOptions, cookie?: string | null): HTTPScope {
-  const url = urlParts(request.url)
+  const url = splitURL(request.url)
   const headers: RawHeaders = []
   let hasHost = false
   for (const [name, value] of request.headers) {
@@ -112,347 +42,34 @@ export function requestScope(request: Request, opts: HandleOptions, cookie?: str
     headers.push([encodeLatin1(name), encodeLatin1(value, `Request header ${name}`)])
   }
   // A worker's request carries no Host header; ASGI apps (and Starlette's URL) expect one.
-  if (!hasHost) headers.unshift([encodeLatin1('host'), encodeLatin1(url.host)])
-  if (cookie) headers.push([encodeLatin1('cookie'), encodeLatin1(cookie, 'Cookie header')])
-  const scheme = url.https ? 'https' : 'http'
-  return {
-    type: 'http',
-    asgi: { version: '3.0', spec_version: '2.4' },
-    http_version: '1.1',
-    method: request.method.toUpperCase(),
-    scheme,
-    path: decodePath(url.pathname),
-    raw_path: encodeLatin1(url.pathname),
-    query_string: url.query ? encodeLatin1(url.query) : EMPTY, // a fresh empty array costs an allocation outside the heap
-    root_path: opts.rootPath ?? '',
+  if (!hasHost) headers.unshift([HOST.slice(), encodeLatin1(url.host)])
+  if (cookie) headers.push([COOKIE.slice(), encodeLatin1(cookie, 'Cookie header')])
+  return urlScope(url, request.method.toUpperCase(), {
+    rootPath: opts.rootPath,
     headers,
-    client: opts.client ?? null,
-    server: [url.hostname, url.port ? Number(url.port) : url.https ? 443 : 80],
+    client: opts.client,
     state: opts.state ? { ...opts.state } : {},
     extensions: { [BLOB_EXTENSION]: {} },
-  }
+  })
 }
-
-/** Fetch headers from ASGI ones: duplicates joined with ", " (browsers keep only the first), set-cookie apart. */
-function fetchHeaders(raw: unknown, cookies: string[]): Headers {
-  if (!Array.isArray(raw)) throw new TypeError(`http.response.start "headers" must be a list of [name, value] byte pairs`)
-  // Appending one by one is about twice as fast as building Headers from a list of pairs.
-  const headers = new Headers()
-  const names: string[] = []
-  for (const pair of raw as RawHeaders) {
-    const name = decodeLatin1(pair[0]).toLowerCase()
-    const value = decodeLatin1(pair[1])
-    if (name === 'set-cookie') cookies.push(value)
-    else if (names.includes(name)) headers.set(name, `${headers.get(name)}, ${value}`)
-    else {
-      names.push(name)
-      headers.append(name, value)
-    }
-  }
-  return headers
-}
-
-function typeName(value: unknown): string {
-  return value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value
-}
-
-function describe(message: unknown): string {
-  const type = (message as Message | null)?.type
-  return typeof type === 'string' ? `'${type}'` : `a message without a type (${String(message)})`
-}
-
-const waitATick = () => {}
-// One shared, already resolved promise: what `send` returns when the app need not wait.
-const RESOLVED = Promise.resolve()
 
 const logError = (error: unknown) => console.error('swasgi: error in the ASGI app', error)
-
-// Backpressure in bytes, not chunks.
-const BYTES: QueuingStrategy<Uint8Array> = { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength }
 
 /**
  * Adapts an ASGI app to the Fetch API: each Request becomes a scope, `receive` and `send`, and
  * the Response resolves as soon as the app starts its response; the body streams as it is sent.
  */
 export function handle(app: ASGIApp, opts: HandleOptions = {}): FetchHandler {
-  const onError = opts.onError ?? logError
+  const exchange = { debug: opts.debug === true, onError: opts.onError ?? logError, onSetCookie: opts.onSetCookie }
   const cookie = opts.cookie
   if (cookie) {
-    return async (request, event) => new Exchange(app, opts, onError, request, requestScope(request, opts, await cookie(request)), event).result
+    return async (request, event) => new Exchange(app, exchange, request, requestScope(request, opts, await cookie(request)), event).result
   }
   return (request, event) => {
     try {
-      return new Exchange(app, opts, onError, request, requestScope(request, opts), event).result
+      return new Exchange(app, exchange, request, requestScope(request, opts), event).result
     } catch (error) {
       return Promise.reject(error) // a request the scope cannot express (say, a non-latin-1 header)
     }
-  }
-}
-
-type Phase = 'start' | 'body' | 'done'
-
-/**
- * One request/response exchange. A class rather than a nest of closures: this is the per-request
- * hot path. It is also the underlying source of the response body stream (`start`, `pull`, `cancel`).
- */
-class Exchange {
-  /** Resolves with the Response once the app starts it (or with the 500 when it fails first). */
-  readonly result: Promise<Response>
-  private resolveResult!: (response: Response) => void
-
-  // --- the client: http.disconnect once the exchange is over, the body is cancelled or the request aborted.
-  private gone = false
-  private listening = false
-  private disconnectMessage: Message | null = null
-  /** Made only when someone waits for the disconnect: most requests never do. */
-  private disconnected: Promise<Message> | null = null
-  private resolveDisconnect: ((message: Message) => void) | null = null
-  /** Pending body reads, which a disconnect settles early (no Promise.race: see `readBody`). */
-  private readers: Set<(message: Message) => void> | null = null
-
-  // --- receive
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array> | undefined
-  private bodyDone: boolean
-  private sentEmpty = false
-
-  // --- send
-  private phase: Phase = 'start'
-  private controller: ReadableStreamDefaultController<Uint8Array> | null = null
-  private room: (() => void) | null = null
-  private cancelled = false
-  /** A started response whose body is not known yet: bytes, a Blob, or a stream (see `respond`). */
-  private opened: { status: number; headers: Headers } | null = null
-  /** Keeps the worker alive for follow-up work, but never for a long stream (see the README). */
-  private releaseLifetime: (() => void) | null = null
-
-  constructor(
-    private readonly app: ASGIApp,
-    private readonly opts: HandleOptions,
-    private readonly onError: (error: unknown, request: Request) => void,
-    private readonly request: Request,
-    private readonly scope: HTTPScope,
-    event: LifetimeEvent | undefined,
-  ) {
-    this.result = new Promise<Response>((resolve) => (this.resolveResult = resolve))
-    this.reader = request.body?.getReader()
-    this.bodyDone = !this.reader
-    if (event) event.waitUntil(new Promise<void>((resolve) => (this.releaseLifetime = resolve)))
-    void this.run()
-  }
-
-  private async run(): Promise<void> {
-    try {
-      await this.app(this.scope, this.nextMessage.bind(this), this.send.bind(this))
-      if (this.phase === 'start') throw new ProtocolError('the ASGI app returned without starting a response')
-      if (this.phase === 'body') throw new ProtocolError('the ASGI app returned before finishing the response body (more_body was never false)')
-    } catch (error) {
-      this.fail(error)
-    } finally {
-      this.disconnect()
-      this.releaseLifetime?.()
-      this.reader?.releaseLock()
-    }
-  }
-
-  private fail(error: unknown): void {
-    this.onError(error, this.request)
-    if (this.phase === 'start') {
-      this.phase = 'done'
-      this.resolveResult(errorResponse(error, this.request, this.opts.debug === true))
-    } else if (this.phase === 'body') {
-      this.phase = 'done'
-      this.openStream()
-      this.controller?.error(error)
-    }
-  }
-
-  // --- the client going away
-
-  /** The client is gone (or the exchange is over): settle everyone waiting for http.disconnect. */
-  private disconnect(): void {
-    if (this.gone) return
-    this.gone = true
-    const message = this.disconnectMessage ?? (this.disconnectMessage = { type: 'http.disconnect' })
-    this.resolveDisconnect?.(message)
-    if (this.readers) for (const settle of this.readers) settle(message)
-    this.readers = null
-  }
-
-  /** Starts listening for the request's abort signal (lazily: only a waiter needs it). */
-  private listen(): void {
-    if (this.listening) return
-    this.listening = true
-    const signal = this.request.signal
-    if (!signal) return
-    if (signal.aborted) this.disconnect()
-    else signal.addEventListener('abort', () => this.disconnect(), { once: true })
-  }
-
-  /** Resolves with http.disconnect when the client goes away. */
-  private waitForDisconnect(): Promise<Message> {
-    if (!this.disconnected) {
-      const waiting = new Promise<Message>((resolve) => (this.resolveDisconnect = resolve))
-      this.listen()
-      this.disconnected = waiting
-      if (this.gone) this.resolveDisconnect!(this.disconnectMessage!)
-    }
-    return this.disconnected
-  }
-
-  // --- receive: the request body chunk by chunk, then http.disconnect once the exchange is over.
-
-  private nextMessage(): Promise<Message> {
-    if (!this.bodyDone) return this.readBody()
-    if (!this.reader && !this.sentEmpty) {
-      this.sentEmpty = true
-      return Promise.resolve({ type: 'http.request', body: EMPTY, more_body: false })
-    }
-    return this.waitForDisconnect()
-  }
-
-  /**
-   * The next request body chunk, or http.disconnect if the client goes first. Not a Promise.race
-   * with one long-lived disconnect promise: every race would stay attached to it, and keep its chunk
-   * alive, until the request ends, so a large upload read chunk by chunk would sit whole in memory.
-   */
-  private readBody(): Promise<Message> {
-    return new Promise<Message>((resolve, reject) => {
-      if (this.gone) return resolve(this.disconnectMessage!)
-      this.listen()
-      if (this.gone) return resolve(this.disconnectMessage!) // the signal was already aborted
-      const readers = (this.readers ??= new Set())
-      readers.add(resolve)
-      this.reader!.read().then(
-        (next) => {
-          readers.delete(resolve)
-          if (!next.done) resolve({ type: 'http.request', body: next.value, more_body: true })
-          else {
-            this.bodyDone = true
-            resolve({ type: 'http.request', body: EMPTY, more_body: false })
-          }
-        },
-        (error: unknown) => {
-          readers.delete(resolve)
-          reject(error)
-        },
-      )
-    })
-  }
-
-  // --- send: http.response.start resolves the Response; body messages fill its stream.
-
-  /** The app's `send`: rejects on a bad message, as an async function would. */
-  private send(message: Message): Promise<void> {
-    try {
-      return this.sendMessage(message) ?? RESOLVED
-    } catch (error) {
-      return Promise.reject(error)
-    }
-  }
-
-  /** Handles one message; returns a promise only when the app must wait (onSetCookie, backpressure). */
-  private sendMessage(message: Message): Promise<void> | void {
-    const type = message?.type
-    if (this.phase === 'start') {
-      if (type !== 'http.response.start') throw new Error(`Expected ASGI message 'http.response.start', but got ${describe(message)}`)
-      const pending = this.begin(message)
-      if (pending) return pending.then(() => void (this.phase = 'body'))
-      this.phase = 'body'
-      return
-    }
-    if (this.phase === 'body' && type === BLOB_EXTENSION) return this.sendBlob(message.blob)
-    if (this.phase === 'done' || type !== 'http.response.body') {
-      throw new Error(`Unexpected ASGI message ${describe(message)} ${this.phase === 'done' ? 'after the response completed' : "while sending the body: expected 'http.response.body'"}`)
-    }
-    const chunk = (message.body ?? EMPTY) as Uint8Array
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`http.response.body "body" must be a Uint8Array, got ${typeName(chunk)}`)
-    const more = message.more_body === true
-    // Even a whole body in one message goes through the stream: measured, `new Response(bytes)` was
-    // slower both in Node (undici copies the bytes) and in Chromium (bench/browser: 1.25x vs 0.94x).
-    this.openStream()
-    const controller = this.controller
-    let room: Promise<void> | undefined
-    if (controller && !this.cancelled) {
-      if (chunk.byteLength) controller.enqueue(chunk)
-      if (!more) controller.close()
-      else if (controller.desiredSize! <= 0) room = new Promise<void>((resolve) => (this.room = resolve))
-    }
-    if (more) {
-      // A stream is on its way: stop holding the worker now (a long stream is cut at 5 minutes).
-      return room ? room.then(() => this.releaseLifetime?.()) : this.releaseLifetime?.()
-    }
-    this.phase = 'done'
-    this.disconnect()
-  }
-
-  /** The BLOB_EXTENSION message: the Blob becomes the body as it is, read by the browser itself. */
-  private sendBlob(blob: unknown): void {
-    if (!(blob instanceof Blob)) throw new TypeError(`http.response.blob "blob" must be a Blob, got ${typeName(blob)}`)
-    if (this.controller) throw new Error(`Unexpected ASGI message '${BLOB_EXTENSION}' after body messages: it replaces them`)
-    if (this.opened) this.resolveResult(new Response(blob, this.opened))
-    this.opened = null
-    this.phase = 'done'
-    this.disconnect()
-  }
-
-  /** Checks http.response.start and resolves the Response; a promise only when onSetCookie must be awaited. */
-  private begin(message: Message): Promise<void> | void {
-    const status = message.status
-    if (!Number.isInteger(status) || (status as number) < 200 || (status as number) > 599) {
-      throw new RangeError(`http.response.start has status ${String(status)}; a Fetch response needs an integer from 200 to 599`)
-    }
-    const cookies: string[] = []
-    const headers = fetchHeaders(message.headers, cookies)
-    if (cookies.length) {
-      if (this.opts.onSetCookie) {
-        return Promise.resolve(this.opts.onSetCookie(cookies, this.request)).then(() => this.respond(status as number, headers))
-      }
-      for (const value of cookies) headers.append('set-cookie', value)
-    }
-    this.respond(status as number, headers)
-  }
-
-  private respond(status: number, headers: Headers): void {
-    const location = REDIRECT.has(status) ? headers.get('location') : null
-    if (location !== null) {
-      // Safari's workers only follow redirects made by Response.redirect (absolute URL).
-      this.resolveResult(Response.redirect(new URL(location, this.request.url).href, status))
-      return
-    }
-    if (NULL_BODY.has(status) || this.scope.method === 'HEAD') {
-      this.resolveResult(new Response(null, { status, headers }))
-      return
-    }
-    // Which body this is shows with the next message, which a Response (or a FileResponse's Blob)
-    // sends a few microtasks later: wait that long, never a task, so that a slow first chunk
-    // never holds the headers back. A timer here would cost more than it saves.
-    this.opened = { status, headers }
-    void RESOLVED.then(waitATick).then(waitATick).then(() => this.openStream())
-  }
-
-  /** Resolves the started Response with a body stream that the app's body messages fill. */
-  private openStream(): void {
-    const opened = this.opened
-    if (!opened) return
-    this.opened = null
-    this.resolveResult(new Response(new ReadableStream<Uint8Array>(this, BYTES), opened))
-  }
-
-  // --- the underlying source of the body stream
-
-  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    this.controller = controller
-  }
-
-  pull(): void {
-    const room = this.room
-    this.room = null
-    room?.()
-  }
-
-  cancel(): void {
-    this.cancelled = true
-    this.pull()
-    this.disconnect()
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { CONVERTORS } from '../../src/routing/convertors.js'
-import { compilePath, matchPath, replaceParams, routePath, unquotePath } from '../../src/routing/paths.js'
+import { compilePath, matchPath, replaceParams, routePath } from '../../src/routing/paths.js'
+import { unquotePath } from '../../src/urls.js'
 
 const match = (path: string, url: string) => matchPath(compilePath(path), url)
 const fill = (path: string, params: Record<string, unknown>) => replaceParams(compilePath(path), params)[0]

@@ -71,9 +71,9 @@ describe('scope', () => {
     expect(scope.raw_path).toBe('/caf%C3%A9/I%20%E2%99%A5/a%2Fb')
   })
 
-  test('a malformed escape is kept as it is', async () => {
-    const scope = await echoed(new Request('http://x/bad%E2%99/%zz/ok%20'))
-    expect(scope.path).toBe('/bad%E2%99/%zz/ok ')
+  test("escapes that are not UTF-8 decode to U+FFFD, as Python's unquote does; a non-hex escape stays", async () => {
+    const scope = await echoed(new Request('http://x/bad%E2%99/%FF/%zz/ok%20'))
+    expect(scope.path).toBe('/bad\uFFFD/\uFFFD/%zz/ok ')
   })
 
   test('query strings stay raw bytes without the "?"', async () => {

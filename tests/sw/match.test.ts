@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { matcher } from '../../src/sw/match.js'
+import { handle } from '../../src/sw/handle.js'
 import type { ASGIApp } from '../../src/types.js'
 
 const app: ASGIApp = async () => {}
@@ -59,5 +60,29 @@ describe('with swasgi App', () => {
     expect(owns(...req(`${origin}/api/other`))).toBe(false)
     const rooted = matcher(undefined, appWithRoutes, origin, worker, '/app')
     expect(rooted(...req(`${origin}/app/items/3`))).toBe(true)
+  })
+})
+
+describe('the ownership decision and the app see one path', () => {
+  // Invalid escapes once decoded differently in the matcher (U+FFFD) and in the scope (kept).
+  const paths = ['/exact%FF', '/exact%E2%99', '/files/%FF%FE', '/files/%zz', '/files/a%2Fb', '/files/%C3%A9%ZZ', '/%FF/deep', '/exact%ff']
+
+  test('serve() intercepts a request exactly when the app answers it with its own route', async () => {
+    const { App, Route, PlainTextResponse } = await import('../../src/index.js')
+    const seen: string[] = []
+    const app = new App({
+      routes: [
+        new Route('/exact\uFFFD', (request) => (seen.push(request.scope.path), new PlainTextResponse('exact'))),
+        new Route('/files/{name}', (request) => (seen.push(request.scope.path), new PlainTextResponse(String(request.pathParams.name)))),
+      ],
+    })
+    const owns = matcher(undefined, app, origin, worker)
+    const fetchApp = handle(app, { onError: () => {} })
+    for (const path of paths) {
+      const [url, request] = req(`${origin}${path}`)
+      const response = await fetchApp(request)
+      expect(owns(url, request), path).toBe(response.status === 200)
+    }
+    expect(seen).toContain('/exact\uFFFD')
   })
 })

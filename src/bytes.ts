@@ -1,0 +1,76 @@
+/** Byte and text codecs shared by requests, responses and the adapter. */
+
+const utf8Encoder = new TextEncoder()
+
+/** Encodes a string as latin-1 bytes; `what` names the value in the error when a character does not fit. */
+export function encodeLatin1(text: string, what = 'value'): Uint8Array {
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code > 0xff) {
+      throw new TypeError(`${what} contains ${JSON.stringify(text[i])} (U+${code.toString(16).toUpperCase().padStart(4, '0')}), which is outside latin-1`)
+    }
+    bytes[i] = code
+  }
+  return bytes
+}
+
+/** Decodes latin-1 bytes to a string (each byte is one code point). */
+export function decodeLatin1(bytes: Uint8Array): string {
+  // Not TextDecoder('latin1'), which is windows-1252 in browsers. One call per 8 KiB: fromCharCode
+  // takes its bytes as arguments, and a header value fits one call.
+  if (bytes.length <= 8192) return String.fromCharCode.apply(null, bytes as unknown as number[])
+  let out = ''
+  for (let i = 0; i < bytes.length; i += 8192) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[])
+  }
+  return out
+}
+
+/** UTF-8 bytes of a string; short ASCII text is copied directly, cheaper than a call into TextEncoder. */
+export function encodeUTF8(text: string): Uint8Array {
+  const length = text.length
+  if (length > 32) return utf8Encoder.encode(text)
+  const bytes = new Uint8Array(length)
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i)
+    if (code > 0x7f) return utf8Encoder.encode(text)
+    bytes[i] = code
+  }
+  return bytes
+}
+
+/** Encodes text in `charset` ('utf-8' or 'latin-1'). */
+export function encodeText(text: string, charset: string): Uint8Array {
+  const name = charset.toLowerCase()
+  if (name === 'utf-8' || name === 'utf8') return encodeUTF8(text)
+  if (name === 'latin-1' || name === 'latin1' || name === 'iso-8859-1') return encodeLatin1(text, 'Body')
+  throw new TypeError(`Unsupported charset ${JSON.stringify(charset)}: use 'utf-8' or 'latin-1'`)
+}
+
+/** Bytes of a body or chunk (text encoded with `charset`), or undefined when it is none of the accepted kinds. */
+export function toBytes(content: unknown, charset: string): Uint8Array | undefined {
+  if (typeof content === 'string') return encodeText(content, charset)
+  if (content instanceof Uint8Array) return content
+  if (content instanceof ArrayBuffer) return new Uint8Array(content)
+  if (ArrayBuffer.isView(content)) return new Uint8Array(content.buffer, content.byteOffset, content.byteLength)
+  return undefined
+}
+
+/** The bytes of several chunks, one after the other. */
+export function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.length
+  }
+  return out
+}
+
+/** A value's type as error messages name it: its class for an object, else `typeof`. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  return typeof value === 'object' ? (value.constructor?.name ?? 'Object') : typeof value
+}

@@ -120,9 +120,14 @@ export class App {
     return this.router.answers(scope)
   }
 
-  /** Synchronously, whether a route would answer `url` (see `Router.matches`); middleware is not consulted. */
+  /** Synchronously, whether a route would answer `url` (see `Router.answersURL`); middleware is not consulted. */
+  answersURL(url: URL, method: string, rootPath = ''): boolean {
+    return this.router.answersURL(url, method, rootPath)
+  }
+
+  /** @deprecated The old name of `answersURL`. */
   matches(url: URL, method: string, rootPath = ''): boolean {
-    return this.router.matches(url, method, rootPath)
+    return this.answersURL(url, method, rootPath)
   }
 
   private handlerFor(error: unknown): ExceptionHandler | undefined {

@@ -1,2 +1,2 @@
 /** swasgi/client: the page side. */
-export { register, type RegisterOptions } from './register.js'
+export { register, awaitControl, type RegisterOptions } from './register.js'

@@ -1,3 +1,5 @@
+import { CLAIM_MESSAGE } from '../messages.js'
+
 /** Options of `register()`. */
 export interface RegisterOptions {
   /** The registration scope (default: the script's folder). */
@@ -8,8 +10,6 @@ export interface RegisterOptions {
   timeout?: number
 }
 
-// Must equal CLAIM_MESSAGE in src/sw/serve.ts (the page bundle must not import worker code).
-const CLAIM_MESSAGE = 'swasgi:claim'
 
 function fail(message: string, cause?: unknown): Error {
   return new Error(`swasgi: ${message}`, cause === undefined ? undefined : { cause })
@@ -28,6 +28,19 @@ async function explain(url: URL, error: unknown): Promise<Error> {
   }
   if (/scope/i.test(reason)) return fail(`${reason} (serve the script with a Service-Worker-Allowed header, or register a narrower scope)`, error)
   return fail(`could not register ${url.href}: ${reason}`, error)
+}
+
+/**
+ * Resolves once a service worker controls this page; after a hard reload an active worker exists
+ * but does not control the page, so it is asked to claim it. Self-contained (it names nothing
+ * outside itself), so that the Playwright toolkit can run its source in a page.
+ */
+export function awaitControl(registration: ServiceWorkerRegistration, claimMessage: string): Promise<void> {
+  const container = navigator.serviceWorker
+  if (container.controller) return Promise.resolve()
+  const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }))
+  registration.active?.postMessage({ type: claimMessage })
+  return controlled
 }
 
 /**
@@ -50,9 +63,7 @@ export async function register(script: string | URL, opts: RegisterOptions = {})
     throw fail(`this page (${location.href}) is outside the worker's scope ${registration.scope}, so the worker can never control it`)
   }
   if (container.controller) return registration
-  const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }))
-  // After a hard reload an active worker exists but does not control the page: ask it to claim.
-  registration.active?.postMessage({ type: CLAIM_MESSAGE })
+  const controlled = awaitControl(registration, CLAIM_MESSAGE)
   const timeout = opts.timeout ?? 10_000
   let timer: ReturnType<typeof setTimeout> | undefined
   const expired = new Promise<never>((_, reject) => {

@@ -6,6 +6,8 @@
 import { test as base, type BrowserContext, type Page, type Worker } from '@playwright/test'
 import type { ASGIApp } from '../types.js'
 import { handle, type HandleOptions } from '../sw/handle.js'
+import { awaitControl } from '../client/register.js'
+import { CLAIM_MESSAGE } from '../messages.js'
 
 /** One request the page's service worker answered. */
 export interface AnsweredRequest {
@@ -31,19 +33,11 @@ export interface SwasgiFixture {
 /** The request patterns Playwright's `route()` accepts. */
 export type URLMatch = string | RegExp | ((url: URL) => boolean)
 
-/** Waits (in the page) until a worker controls it; asks an active worker to claim the page if needed. */
+/** Waits (in the page) until a worker controls it, with the same handshake as `register()`. */
 async function waitForControl(page: Page, script: string | undefined, type: 'classic' | 'module'): Promise<void> {
-  await page.evaluate(
-    async ({ script, type }) => {
-      const container = navigator.serviceWorker
-      const registration = script ? await container.register(script, { type }) : await container.ready
-      if (container.controller) return
-      const controlled = new Promise((resolve) => container.addEventListener('controllerchange', resolve, { once: true }))
-      ;(registration.active ?? (await container.ready).active)?.postMessage({ type: 'swasgi:claim' })
-      await controlled
-    },
-    { script, type },
-  )
+  const registration = script ? `navigator.serviceWorker.register(${JSON.stringify(script)}, { type: ${JSON.stringify(type)} })` : 'navigator.serviceWorker.ready'
+  // A string, not a function: awaitControl's own source runs in the page.
+  await page.evaluate(`(async () => (${awaitControl.toString()})(await ${registration}, ${JSON.stringify(CLAIM_MESSAGE)}))()`)
 }
 
 /** `@playwright/test`'s `test`, with the `swasgi` fixture. */

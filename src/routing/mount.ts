@@ -2,7 +2,7 @@ import type { ASGIApp, Receive, Send } from '../types.js'
 import type { RequestScope } from '../requests.js'
 import { quotePath } from '../urls.js'
 import { compilePath, matchPath, replaceParams, routePath, type CompiledPath } from './paths.js'
-import { NoMatchFound, type BaseRoute, type Match } from './route.js'
+import { NoMatchFound, reversePath, type BaseRoute, type Match } from './route.js'
 import { Router } from './router.js'
 
 /** Options of a Mount. */
@@ -74,12 +74,10 @@ export class Mount implements BaseRoute {
       const { path: childPath, ...rest } = params
       const [prefix, remaining] = replaceParams(this.compiled, { ...rest, path: '' })
       if (childPath !== undefined) remaining.path = childPath
-      for (const route of this.routes) {
-        try {
-          return quotePath(prefix.replace(/\/+$/, '')) + route.urlPathFor(childName, remaining)
-        } catch (error) {
-          if (!(error instanceof NoMatchFound)) throw error
-        }
+      try {
+        return quotePath(prefix.replace(/\/+$/, '')) + reversePath(this.routes, childName, remaining)
+      } catch (error) {
+        if (!(error instanceof NoMatchFound)) throw error
       }
     }
     throw new NoMatchFound(name, params)

@@ -1,8 +1,8 @@
 import type { ASGIApp, HTTPScope, Receive, Send } from '../types.js'
-import { HTTPException } from '../exceptions.js'
 import { Request, type RequestScope } from '../requests.js'
 import { quotePath } from '../urls.js'
-import { PlainTextResponse, type Response } from '../responses/response.js'
+import type { Response } from '../responses/response.js'
+import { refuse } from './refuse.js'
 import { compilePath, matchPath, replaceParams, routePath, type CompiledPath } from './paths.js'
 
 /** How a route matched a scope: not at all, by path only (wrong method), or fully. */
@@ -26,6 +26,18 @@ export class NoMatchFound extends Error {
     super(`No route exists for name "${name}" and params "${Object.keys(params).join(', ')}".`)
     this.name = 'NoMatchFound'
   }
+}
+
+/** The path of the first of `routes` that reverses `name` with `params`; throws NoMatchFound when none does. */
+export function reversePath(routes: readonly BaseRoute[], name: string, params: Record<string, unknown>): string {
+  for (const route of routes) {
+    try {
+      return route.urlPathFor(name, params)
+    } catch (error) {
+      if (!(error instanceof NoMatchFound)) throw error
+    }
+  }
+  throw new NoMatchFound(name, params)
 }
 
 /** A handler in Starlette's style: takes the request, returns the response to send. */
@@ -52,13 +64,6 @@ function requestResponse(endpoint: Endpoint): ASGIApp {
     }
     await (response as ASGIApp)(scope, receive, send)
   }
-}
-
-/** Throws the HTTPException inside an App (so its handlers shape it), answers plain text otherwise, as Starlette does. */
-export async function refuse(status: 404 | 405, scope: RequestScope, receive: Receive, send: Send, headers?: Record<string, string>): Promise<void> {
-  if (scope.app !== undefined) throw new HTTPException(status, undefined, headers)
-  const text = status === 404 ? 'Not Found' : 'Method Not Allowed'
-  await new PlainTextResponse(text, { statusCode: status, headers })(scope, receive, send)
 }
 
 /**

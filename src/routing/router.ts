@@ -5,7 +5,8 @@ import { scopeURL, urlScope } from '../scope.js'
 import { splitURL } from '../urls.js'
 import { RedirectResponse } from '../responses/redirect.js'
 import { routePath } from './paths.js'
-import { NoMatchFound, refuse, type BaseRoute, type Match } from './route.js'
+import { reversePath, type BaseRoute, type Match } from './route.js'
+import { refuse } from './refuse.js'
 
 /** Options of a Router. */
 export interface RouterOptions {
@@ -78,14 +79,7 @@ export class Router {
 
   /** The URL path (percent-encoded, below the root path) of the route `name`; throws NoMatchFound. */
   urlPathFor(name: string, params: Record<string, unknown> = {}): string {
-    for (const route of this.routes) {
-      try {
-        return route.urlPathFor(name, params)
-      } catch (error) {
-        if (!(error instanceof NoMatchFound)) throw error
-      }
-    }
-    throw new NoMatchFound(name, params)
+    return reversePath(this.routes, name, params)
   }
 
   /**
@@ -107,7 +101,12 @@ export class Router {
    * `answers`): a service worker asks this to decide whether to intercept. `rootPath` is the
    * prefix the app is served below, if any.
    */
-  matches(url: URL, method: string, rootPath = ''): boolean {
+  answersURL(url: URL, method: string, rootPath = ''): boolean {
     return this.answers(urlScope(splitURL(url.href), method, { rootPath }))
+  }
+
+  /** @deprecated The old name of `answersURL`. */
+  matches(url: URL, method: string, rootPath = ''): boolean {
+    return this.answersURL(url, method, rootPath)
   }
 }

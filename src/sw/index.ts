@@ -2,6 +2,9 @@
 export { handle, requestScope, type FetchHandler, type HandleOptions, type LifetimeEvent } from './handle.js'
 /** @deprecated Use `unquotePath` from 'swasgi/sw' (Python's unquote, which the scope's path uses). */
 export { unquotePath as decodePath, unquotePath } from '../urls.js'
-export { serve, CLAIM_MESSAGE, type ServeOptions } from './serve.js'
-export { matcher, type Match, type MatchingApp } from './match.js'
+export { serve, type ServeOptions } from './serve.js'
+export { CLAIM_MESSAGE } from '../messages.js'
+export { matcher, type RequestFilter, type MatchingApp } from './filter.js'
+/** @deprecated The old name of `RequestFilter` (routing's `Match` is a different idea). */
+export type { RequestFilter as Match } from './filter.js'
 export { CookieJar, parseSetCookie, type CookieStoreLike, type StoredCookie } from './cookie-jar.js'

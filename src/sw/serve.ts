@@ -1,13 +1,14 @@
 import { clientsClaim } from 'workbox-core/clientsClaim.js'
 import type { ASGIApp } from '../types.js'
+import { CLAIM_MESSAGE } from '../messages.js'
 import { CookieJar } from './cookie-jar.js'
 import { handle, type HandleOptions } from './handle.js'
-import { matcher, type Match } from './match.js'
+import { matcher, type RequestFilter } from './filter.js'
 
 /** Options of `serve()`. */
 export interface ServeOptions {
   /** The requests the app answers; others never reach it (no `respondWith`). See the README for defaults. */
-  match?: Match
+  match?: RequestFilter
   /** Claim open pages and skip waiting on install (default true). */
   claim?: boolean
   /** Keep the app's cookies in the worker's jar (default true); false leaves `set-cookie` headers as they are. */
@@ -34,8 +35,6 @@ interface WorkerScope {
 declare const self: WorkerScope
 declare const process: { env: { NODE_ENV?: string } }
 
-/** The message a page sends (see `register()`) when a hard reload left it uncontrolled. */
-export const CLAIM_MESSAGE = 'swasgi:claim'
 
 /**
  * Workbox-style development log line; `process.env.NODE_ENV` is replaced at build time, so the
@@ -47,7 +46,7 @@ function devLog(level: 'log' | 'warn', ...args: unknown[]): void {
 }
 
 /** Static routes that send what a string `match` rules out to the network without waking the worker. */
-function staticRoutes(match: Match | undefined): unknown[] | null {
+function staticRoutes(match: RequestFilter | undefined): unknown[] | null {
   const URLPatternCtor = (globalThis as { URLPattern?: new (init: { pathname: string }) => unknown }).URLPattern
   if (typeof match !== 'string' || !URLPatternCtor) return null
   const pathname = `${match.replace(/[\\:*?+(){}]/g, '\\$&')}*`

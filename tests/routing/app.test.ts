@@ -138,9 +138,9 @@ describe('App', () => {
     const inner = new App({ routes: [new Route('/thing', () => new PlainTextResponse(''), { name: 'thing' })] })
     const app = new App({ routes: [new Mount('/inner', inner, { name: 'inner' }), new Mount('/router', new Router([]))] })
     expect(app.urlPathFor('inner:thing')).toBe('/inner/thing')
-    expect(app.matches(new URL('https://x.test/inner/thing'), 'GET')).toBe(true)
-    expect(app.matches(new URL('https://x.test/inner/other'), 'GET')).toBe(false)
-    expect(app.matches(new URL('https://x.test/router/x'), 'GET')).toBe(false)
+    expect(app.answersURL(new URL('https://x.test/inner/thing'), 'GET')).toBe(true)
+    expect(app.answersURL(new URL('https://x.test/inner/other'), 'GET')).toBe(false)
+    expect(app.answersURL(new URL('https://x.test/router/x'), 'GET')).toBe(false)
   })
 
   test('a mounted App answers with its own handlers', async () => {

@@ -291,36 +291,42 @@ describe('matches()', () => {
   const url = (path: string) => new URL(path, 'https://example.com')
 
   test('true for a route that answers the path and method', () => {
-    expect(app.matches(url('/users'), 'GET')).toBe(true)
-    expect(app.matches(url('/users?page=2'), 'HEAD')).toBe(true)
-    expect(app.matches(url('/users/4'), 'PUT')).toBe(true)
-    expect(app.matches(url('/api/ping'), 'GET')).toBe(true)
-    expect(app.matches(url('/raw/anything/at/all'), 'DELETE')).toBe(true)
+    expect(app.answersURL(url('/users'), 'GET')).toBe(true)
+    expect(app.answersURL(url('/users?page=2'), 'HEAD')).toBe(true)
+    expect(app.answersURL(url('/users/4'), 'PUT')).toBe(true)
+    expect(app.answersURL(url('/api/ping'), 'GET')).toBe(true)
+    expect(app.answersURL(url('/raw/anything/at/all'), 'DELETE')).toBe(true)
   })
 
   test('false for unknown paths, wrong methods and convertor mismatches', () => {
-    expect(app.matches(url('/nope'), 'GET')).toBe(false)
-    expect(app.matches(url('/users'), 'POST')).toBe(false)
-    expect(app.matches(url('/users/abc'), 'GET')).toBe(false)
-    expect(app.matches(url('/api/missing'), 'GET')).toBe(false)
+    expect(app.answersURL(url('/nope'), 'GET')).toBe(false)
+    expect(app.answersURL(url('/users'), 'POST')).toBe(false)
+    expect(app.answersURL(url('/users/abc'), 'GET')).toBe(false)
+    expect(app.answersURL(url('/api/missing'), 'GET')).toBe(false)
+  })
+
+  test('matches() is the deprecated name of answersURL() and gives the same answers', () => {
+    for (const [path, method] of [['/users', 'GET'], ['/users', 'POST'], ['/dir', 'GET'], ['/nope', 'GET']] as const) {
+      expect(app.matches(url(path), method)).toBe(app.answersURL(url(path), method))
+    }
   })
 
   test('decodes the URL path as servers do', () => {
-    expect(app.matches(url('/say/hello%20world'), 'GET')).toBe(true)
-    expect(app.matches(url('/say/a%2Fb'), 'GET')).toBe(false)
+    expect(app.answersURL(url('/say/hello%20world'), 'GET')).toBe(true)
+    expect(app.answersURL(url('/say/a%2Fb'), 'GET')).toBe(false)
   })
 
   test('counts a trailing-slash redirect that leads to a route', () => {
-    expect(app.matches(url('/dir'), 'GET')).toBe(true)
-    expect(app.matches(url('/users/'), 'GET')).toBe(true)
-    expect(app.matches(url('/api'), 'GET')).toBe(true)
-    expect(app.matches(url('/dir'), 'POST')).toBe(false)
+    expect(app.answersURL(url('/dir'), 'GET')).toBe(true)
+    expect(app.answersURL(url('/users/'), 'GET')).toBe(true)
+    expect(app.answersURL(url('/api'), 'GET')).toBe(true)
+    expect(app.answersURL(url('/dir'), 'POST')).toBe(false)
   })
 
   test('honours a root path', () => {
-    expect(app.matches(url('/app/users'), 'GET', '/app')).toBe(true)
-    expect(app.matches(url('/users'), 'GET', '/app')).toBe(true)
-    expect(app.matches(url('/app/nope'), 'GET', '/app')).toBe(false)
+    expect(app.answersURL(url('/app/users'), 'GET', '/app')).toBe(true)
+    expect(app.answersURL(url('/users'), 'GET', '/app')).toBe(true)
+    expect(app.answersURL(url('/app/nope'), 'GET', '/app')).toBe(false)
   })
 
   test('agrees with what dispatching the request answers', async () => {
@@ -337,7 +343,7 @@ describe('matches()', () => {
         let response = await get(app, path, { method })
         const location = response.header('location')
         if (response.status === 307 && location) response = await get(app, new URL(location).pathname, { method })
-        expect([path, method, app.matches(new URL(path, 'http://testserver'), method)]).toEqual([path, method, response.status === 200])
+        expect([path, method, app.answersURL(new URL(path, 'http://testserver'), method)]).toEqual([path, method, response.status === 200])
       }
     }
   })

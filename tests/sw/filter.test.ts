@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { matcher } from '../../src/sw/match.js'
+import { matcher } from '../../src/sw/filter.js'
 import { handle } from '../../src/sw/handle.js'
 import type { ASGIApp } from '../../src/types.js'
 
@@ -17,7 +17,7 @@ describe('which requests serve() answers', () => {
   })
 
   test('default for a router: exactly what its routes match', () => {
-    const router = Object.assign(async () => {}, { matches: (url: URL, method: string) => url.pathname === '/api/items' && method === 'GET' })
+    const router = Object.assign(async () => {}, { answersURL: (url: URL, method: string) => url.pathname === '/api/items' && method === 'GET' })
     const owns = matcher(undefined, router, origin, worker)
     expect(owns(...req(`${origin}/api/items`))).toBe(true)
     expect(owns(...req(`${origin}/api/items`, 'POST'))).toBe(false)

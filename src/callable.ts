@@ -18,14 +18,13 @@ const targets = new WeakMap<object, Forwarder>()
  *
  * Responses are made per request, so this is a hot path: the instance is a bound copy of a
  * per-class function, which inherits that function's prototype. `Object.setPrototypeOf` on a fresh
- * function drops every instance into slow dictionary mode (in Node 20 a small JSONResponse took
- * about 5 µs to build that way, 0.7 µs this way under tsx; see bench/node/json.bench.mts).
+ * function drops every instance into slow dictionary mode (figures: the README's Benchmarks).
  */
 export function asgiCallable<T extends object>(proto: object, method: keyof T & PropertyKey): T {
   let target = targets.get(proto)
   if (target === undefined) {
     // A method, not a function expression: transpilers that keep names (tsx, esbuild's keepNames)
-    // redefine an expression's `name`, which makes every bind of it 3x slower (Node 20: 290 ns, 90 ns).
+    // redefine an expression's `name`, which takes every bind of it off V8's fast path.
     const methods: { forward: Forwarder } = {
       forward(scope, receive, send) {
         return this.self[method](scope, receive, send)

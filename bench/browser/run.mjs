@@ -115,8 +115,8 @@ async function buildImpl(name) {
   if (name === 'swasgi') {
     // What the media-type table and the cookie jar weigh: the same worker without them, and with
     // mime/lite's standard table in place of the web table, for comparison (size only; never run).
-    const tableStub = { find: /^.*\/webmediatypes\.js$/, replacement: join(here, 'shared/webmediatypes-stub.ts') }
-    const mimeTable = { find: /^.*\/webmediatypes\.js$/, replacement: join(here, 'shared/webmediatypes-mime.ts') }
+    const tableStub = { find: /^.*\/mediatypes\/web\.js$/, replacement: join(here, 'shared/mediatypes-web-stub.ts') }
+    const mimeTable = { find: /^.*\/mediatypes\/web\.js$/, replacement: join(here, 'shared/mediatypes-web-mime.ts') }
     const jarStub = { find: /^.*\/cookie-jar\.js$/, replacement: join(here, 'shared/cookie-jar-stub.ts') }
     const variants = [
       ['workerWithMimeLite', [mimeTable]],

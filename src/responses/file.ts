@@ -1,4 +1,4 @@
-import { guessWebMediaType } from '../webmediatypes.js'
+import { guessWebMediaType } from '../mediatypes/web.js'
 import { runBackground } from '../background.js'
 import { BLOB_EXTENSION, type HTTPScope, type Receive, type Scope, type Send } from '../types.js'
 import { MutableHeaders } from '../datastructures.js'

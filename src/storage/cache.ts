@@ -1,5 +1,5 @@
 /** Files kept in Cache Storage: `cache://CACHE/PATH` is the entry for `/PATH` on the worker's origin. */
-import { guessWebMediaType } from '../webmediatypes.js'
+import { guessWebMediaType } from '../mediatypes/web.js'
 import type { StoredFile } from './types.js'
 
 // Workbox precaches `{ url, revision }` under `url?__WB_REVISION__=revision`.

@@ -1,5 +1,5 @@
 /** swasgi/storage: files in Cache Storage (`cache://CACHE/PATH`) and IndexedDB (`idb://STORE/KEY`). */
-import { guessMediaType } from '../mediatypes.js'
+import { guessMediaType } from '../mediatypes/standard.js'
 import * as cache from './cache.js'
 import * as idb from './idb.js'
 import { formatPath, parsePath, parsePrefix, setDefaultStore, type FileLocation } from './paths.js'

@@ -1,22 +1,10 @@
 import type { HTTPScope, Message, Receive, Send } from '../../src/types.js'
+import { urlScope } from '../../src/scope.js'
+import { splitURL } from '../../src/urls.js'
 
-/** A GET scope for `path`, with optional extra fields. */
+/** A GET scope for http://testserver/ (server ['testserver', 80], no headers), with optional fields replaced. */
 export function httpScope(overrides: Partial<HTTPScope> = {}): HTTPScope {
-  return {
-    type: 'http',
-    asgi: { version: '3.0', spec_version: '2.4' },
-    http_version: '1.1',
-    method: 'GET',
-    scheme: 'http',
-    path: '/',
-    raw_path: new TextEncoder().encode('/'),
-    query_string: new Uint8Array(0),
-    root_path: '',
-    headers: [],
-    client: null,
-    server: ['testserver', 80],
-    ...overrides,
-  }
+  return { ...urlScope(splitURL('http://testserver/'), 'GET'), ...overrides }
 }
 
 /** A receive that yields one empty request, then waits for `disconnect()`. */

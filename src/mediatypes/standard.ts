@@ -4,8 +4,8 @@ import standardTypes from 'mime/types/standard.js'
 /**
  * Media types guessed from file names when a file is stored (`putFile`): mime's standard table
  * (`mime/lite`) plus the few non-standard types web apps serve. A worker that only serves files
- * does not carry this table (4.2 KB gzipped): `FileResponse` serves the type stored with the file,
- * and guesses with the small web table of `webmediatypes.ts` only for a file stored without one.
+ * does not carry this table: `FileResponse` serves the type stored with the file,
+ * and guesses with the small web table of `web.ts` only for a file stored without one.
  */
 export const mediaTypes = new Mime(standardTypes, {
   'image/x-icon': ['ico'],

@@ -1,8 +1,8 @@
 /**
  * The media types web apps serve, for the one guess the service worker makes: a file stored
  * without a type. Every entry agrees with `guessMediaType` (mime's standard table; checked by
- * tests/mediatypes.test.ts). The worker carries this instead of mime's table: 0.6 KB gzipped against
- * 4.2 KB (measured with bench/browser), and files written by `putFile` carry their type already.
+ * tests/mediatypes/). The worker carries this small table instead of mime's (sizes: the README's
+ * Benchmarks), and files written by `putFile` carry their type already.
  */
 const TYPES: Record<string, string> = {
   'text/html': 'html htm',

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest'
-import { guessMediaType } from '../src/mediatypes.js'
-import { WEB_MEDIA_TYPES, guessWebMediaType } from '../src/webmediatypes.js'
+import { guessMediaType } from '../../src/mediatypes/standard.js'
+import { WEB_MEDIA_TYPES, guessWebMediaType } from '../../src/mediatypes/web.js'
 
 test('standard types come from mime/lite, by extension, file name or path', () => {
   expect(guessMediaType('clip.webm')).toBe('video/webm')

@@ -1,3 +1,0 @@
-// Size experiment only (run.mjs aliases src/webmediatypes.ts to this): the swasgi worker guessing
-// with mime/lite's standard table (what putFile uses) instead of the web table.
-export { guessMediaType as guessWebMediaType } from '../../../src/mediatypes.js'

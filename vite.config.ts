@@ -30,5 +30,9 @@ export default defineConfig({
     environment: 'node',
     // A hung stream must fail its test, never hang the run.
     testTimeout: 10_000,
+    // Test files share worker threads and their module graph: most of a run's time was spent
+    // re-importing the same modules for each file. Tests must leave globals as they found them.
+    pool: 'threads',
+    isolate: false,
   },
 })

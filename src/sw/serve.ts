@@ -1,8 +1,9 @@
 import { clientsClaim } from 'workbox-core/clientsClaim.js'
 import type { ASGIApp } from '../types.js'
-import { CookieJar } from './cookie-jar.js'
+import { CookieJar, type RequestSite } from './cookie-jar.js'
 import { handle, type HandleOptions } from './handle.js'
 import { matcher, type Match } from './match.js'
+import { siteTeller, type ClientsLike } from './same-site.js'
 
 /** Options of `serve()`. */
 export interface ServeOptions {
@@ -21,11 +22,13 @@ interface ExtendableEvent extends Event {
 }
 interface FetchEvent extends ExtendableEvent {
   readonly request: Request
+  readonly clientId: string
+  readonly resultingClientId?: string
   respondWith(response: Promise<Response>): void
 }
 interface WorkerScope {
   readonly location: { origin: string; href: string }
-  readonly clients: { claim(): Promise<void> }
+  readonly clients: ClientsLike & { claim(): Promise<void> }
   skipWaiting(): Promise<void>
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void
   addEventListener(type: 'install', listener: (event: ExtendableEvent) => void): void
@@ -60,11 +63,15 @@ function staticRoutes(match: Match | undefined): unknown[] | null {
  */
 export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): void {
   const jar = opts.cookies === false ? null : new CookieJar()
+  // handle() passes the cookie callbacks the request only; its FetchEvent tells who sent it.
+  const sites = new WeakMap<Request, () => Promise<RequestSite>>()
+  const tell = siteTeller(self.clients)
+  const siteOf = (request: Request) => sites.get(request) ?? { sameSite: false, topLevel: false, method: request.method }
   const handler = handle(app, {
     ...opts,
     ...(jar && {
-      cookie: (request) => jar.cookieHeader(new URL(request.url)),
-      onSetCookie: (cookies, request) => jar.setCookies(cookies, new URL(request.url)),
+      cookie: (request) => jar.cookieHeader(new URL(request.url), siteOf(request)),
+      onSetCookie: (cookies, request) => jar.setCookies(cookies, new URL(request.url), siteOf(request)),
     }),
   })
   const owns = matcher(opts.match, app, self.location.origin, self.location.href, opts.rootPath)
@@ -73,6 +80,10 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): vo
     const request = event.request
     // Decided synchronously; the request is answered as it is (rebuilding one drops headers like Range).
     if (!owns(new URL(request.url), request)) return
+    if (jar) {
+      let site: Promise<RequestSite> | undefined
+      sites.set(request, () => (site ??= tell(event)))
+    }
     if (process.env.NODE_ENV !== 'production') {
       const started = performance.now()
       event.respondWith(

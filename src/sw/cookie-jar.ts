@@ -198,6 +198,7 @@ export class CookieJar {
   readonly #browser: CookieStoreLike | undefined
   /** The origin whose cookies the browser's jar (the Cookie Store API of this worker) holds. */
   readonly #origin: string | undefined
+  readonly #host: string | undefined
   #urlRefused = false
 
   constructor(options: { store?: UseStore; cookieStore?: CookieStoreLike | null; origin?: string } = {}) {
@@ -205,6 +206,7 @@ export class CookieJar {
     this.#browser =
       options.cookieStore === null ? undefined : (options.cookieStore ?? (globalThis as { cookieStore?: CookieStoreLike }).cookieStore)
     this.#origin = options.origin ?? (globalThis as { location?: { origin: string } }).location?.origin
+    this.#host = this.#origin && new URL(this.#origin).hostname
   }
 
   #load(): Promise<StoredCookie[]> {
@@ -225,7 +227,7 @@ export class CookieJar {
     const cookies = await this.#load()
     const parsed = lines.map((line) => parseSetCookie(line, url, now)).filter((cookie) => cookie !== null)
     const from = parsed.some((cookie) => cookie.sameSite !== 'none') ? await resolveSite(site) : null
-    const mirrors = this.#browser !== undefined && url.origin === this.#origin
+    const fromOwnOrigin = url.origin === this.#origin
     const mirror: Promise<void>[] = []
     for (const cookie of parsed) {
       if (cookie.sameSite !== 'none' && !from!.sameSite && !from!.topLevel) continue
@@ -236,7 +238,7 @@ export class CookieJar {
       }
       cookie.lastAccess = now
       if (!expired(cookie, now)) cookies.push(cookie)
-      if (!cookie.httpOnly && mirrors) mirror.push(this.#mirror(cookie, now))
+      if (fromOwnOrigin && this.#mirrored(cookie)) mirror.push(this.#mirror(cookie, now))
       const sameDomain = cookies.filter((other) => other.domain === cookie.domain)
       if (sameDomain.length > PER_DOMAIN.max) mirror.push(...this.#evict(cookies, sameDomain, PER_DOMAIN.keep))
     }
@@ -251,8 +253,13 @@ export class CookieJar {
     const gone = new Set(among.sort((a, b) => lastUsed(a) - lastUsed(b)).slice(0, among.length - keep))
     const kept = cookies.filter((cookie) => !gone.has(cookie))
     cookies.splice(0, cookies.length, ...kept)
-    if (this.#browser === undefined) return []
-    return [...gone].filter((cookie) => !cookie.httpOnly).map((cookie) => this.#mirror({ ...cookie, expires: -Infinity }, 0))
+    return [...gone].filter((cookie) => this.#mirrored(cookie)).map((cookie) => this.#mirror({ ...cookie, expires: -Infinity }, 0))
+  }
+
+  /** Whether the browser's jar holds a copy of `cookie` (one for the worker's own host). */
+  #mirrored(cookie: StoredCookie): boolean {
+    if (this.#browser === undefined || cookie.httpOnly || !this.#host) return false
+    return cookie.hostOnly ? cookie.domain === this.#host : domainMatch(this.#host, cookie.domain)
   }
 
   async #mirror(cookie: StoredCookie, now: number): Promise<void> {

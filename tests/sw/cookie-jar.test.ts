@@ -284,6 +284,16 @@ describe("the browser's limits", () => {
     expect(names).toContain('c32')
   })
 
+  test("evicting another host's cookies deletes nothing in the worker origin's browser jar", async () => {
+    const browser = fakeCookieStore()
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'http://localhost' })
+    await jar.setCookies(['c0=mine; Path=/'], url('http://localhost/'), SAME_SITE, NOW)
+    const lines = Array.from({ length: 181 }, (_, i) => `c${i}=theirs; Path=/`)
+    await jar.setCookies(lines, url('http://other.test/'), SAME_SITE, NOW + 1)
+    expect(browser.calls).toEqual(['set c0=mine path=/'])
+    expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('c0=mine')
+  })
+
   test('a cookie store that refuses a copy does not fail the response; the jar keeps the cookie', async () => {
     const browser = fakeCookieStore()
     browser.store.set = async () => {

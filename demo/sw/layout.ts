@@ -24,7 +24,7 @@ const SESSION_DAYS = 30
 export function withSession<R extends HTMLResponse>(request: Request, response: R): R {
   if (!sessionOf(request)) {
     const id = `${Date.now().toString(36)}.${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
-    response.setCookie('sid', id, { httpOnly: true, sameSite: 'strict', maxAge: SESSION_DAYS * 86_400 })
+    response.setCookie('sid', id, { httpOnly: true, sameSite: 'lax', maxAge: SESSION_DAYS * 86_400 })
   }
   return response
 }

@@ -14,14 +14,50 @@ export interface StoredCookie {
   sameSite: 'strict' | 'lax' | 'none'
   partitioned: boolean
   created: number
+  /** When it last went with a request (ms since the epoch); the per-domain limit evicts the least recent. */
+  lastAccess?: number
+}
+
+/**
+ * Who a request comes from, as RFC 6265bis 5.8.3 needs it to pick cookies (`requestSite()` in
+ * same-site.ts tells it for a FetchEvent).
+ */
+export interface RequestSite {
+  /** Same-site with the page that made it (and that page's ancestors): Strict and Lax cookies go. */
+  sameSite: boolean
+  /** Navigates a top-level window: cross-site, Lax cookies still go with GET/HEAD, and its response may set them. */
+  topLevel: boolean
+  method: string
+}
+
+/** A request's site, or a function to find it out, called only when a Strict or Lax cookie is at stake. */
+export type SiteOf = RequestSite | (() => Promise<RequestSite>)
+
+/** A cookie as the browser's jar reports it: the spec promises name and value, Chromium adds the attributes. */
+export interface BrowserCookie {
+  name: string
+  value: string
+  path?: string | null
+  sameSite?: string | null
 }
 
 /** The part of the Cookie Store API the jar uses. */
 export interface CookieStoreLike {
-  getAll(options?: { url?: string }): Promise<{ name: string; value: string }[]>
+  getAll(options?: { url?: string }): Promise<BrowserCookie[]>
   set(options: { name: string; value: string; expires?: number | null; domain?: string; path?: string; sameSite?: string; partitioned?: boolean }): Promise<void>
   delete(options: { name: string; domain?: string; path?: string; partitioned?: boolean }): Promise<void>
 }
+
+// The browser's limits (RFC 6265bis 5.6 and 5.7; the per-domain and total counts are Chromium's).
+const MAX_NAME_VALUE = 4096
+const MAX_ATTRIBUTE = 1024
+const MAX_LIFETIME = 400 * 86_400_000
+const PER_DOMAIN = { max: 180, keep: 150 }
+const TOTAL = { max: 3300, keep: 3000 }
+// Control characters (tab aside) make a browser ignore a cookie; above U+00FF cannot be a header byte.
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
+const NOT_A_HEADER_BYTE = /[\x00-\x08\x0a-\x1f\x7f\u0100-\uffff]/
+const SAFE_METHODS = new Set(['GET', 'HEAD'])
 
 /** Whether a host counts as secure for `Secure` cookies (browsers treat loopback as secure). */
 function secureURL(url: URL): boolean {
@@ -55,7 +91,7 @@ export function parseSetCookie(line: string, url: URL, now = Date.now()): Stored
   const name = pair.slice(0, eq).trim()
   // Quotes (Starlette quotes values with special characters) stay part of the value, as browsers keep them.
   const value = pair.slice(eq + 1).trim()
-  if (!name) return null
+  if (!name || CONTROL.test(name) || CONTROL.test(value) || name.length + value.length > MAX_NAME_VALUE) return null
   const host = url.hostname.toLowerCase()
   const cookie: StoredCookie = {
     name,
@@ -76,6 +112,7 @@ export function parseSetCookie(line: string, url: URL, now = Date.now()): Stored
     const at = attribute.indexOf('=')
     const key = (at < 0 ? attribute : attribute.slice(0, at)).trim().toLowerCase()
     const val = at < 0 ? '' : attribute.slice(at + 1).trim()
+    if (val.length > MAX_ATTRIBUTE) continue
     if (key === 'expires') {
       const time = Date.parse(val)
       if (!Number.isNaN(time)) expires = time
@@ -99,27 +136,77 @@ export function parseSetCookie(line: string, url: URL, now = Date.now()): Stored
     }
   }
   if (cookie.secure && !secureURL(url)) return null
-  cookie.expires = maxAge ?? expires // Max-Age wins over Expires
+  if (cookie.sameSite === 'none' && !cookie.secure) return null
+  if (/^__secure-/i.test(name) && !cookie.secure) return null
+  if (/^__host-/i.test(name) && !(cookie.secure && cookie.hostOnly && cookie.path === '/')) return null
+  const expiry = maxAge ?? expires // Max-Age wins over Expires
+  cookie.expires = expiry === null ? null : Math.min(expiry, now + MAX_LIFETIME)
   return cookie
 }
 
 const sameCookie = (a: StoredCookie, b: StoredCookie) => a.name === b.name && a.domain === b.domain && a.path === b.path
 const expired = (cookie: StoredCookie, now: number) => cookie.expires !== null && cookie.expires <= now
+const lastUsed = (cookie: StoredCookie) => cookie.lastAccess ?? cookie.created
+
+/** Whether a cookie with this SameSite goes with a request from `site` (RFC 6265bis 5.8.3). */
+function sameSiteAllows(sameSite: StoredCookie['sameSite'], site: RequestSite | null): boolean {
+  if (sameSite === 'none') return true
+  if (site!.sameSite) return true
+  return sameSite === 'lax' && site!.topLevel && SAFE_METHODS.has(site!.method)
+}
+
+const resolveSite = (site: SiteOf) => (typeof site === 'function' ? site() : site)
+
+const utf8 = new TextEncoder()
+const strictUTF8 = new TextDecoder('utf-8', { fatal: true })
+const ASCII = /^[\x00-\x7f]*$/
+
+/** The header form of text from the browser: its UTF-8 bytes, one character per byte, as a browser sends them. */
+function headerBytes(text: string): string {
+  return ASCII.test(text) ? text : String.fromCharCode(...utf8.encode(text))
+}
+
+/** What the browser shows for a value the jar holds as header bytes: their UTF-8 text when they are some. */
+function browserText(bytes: string): string {
+  if (ASCII.test(bytes)) return bytes
+  try {
+    return strictUTF8.decode(Uint8Array.from(bytes, (c) => c.charCodeAt(0)))
+  } catch {
+    return bytes
+  }
+}
+
+/** One cookie on its way into a `cookie` header, from the jar (`stored`) or from the browser's jar. */
+interface Outgoing {
+  name: string
+  value: string
+  sameSite: StoredCookie['sameSite']
+  stored?: StoredCookie
+}
+
+const SAME_SITE_VALUES = new Set(['strict', 'lax', 'none'])
 
 /**
  * The worker's cookie jar: `Set-Cookie` from the app lands here (persisted in IndexedDB) and the
  * next request's `cookie` header is built from it. Cookies without HttpOnly are mirrored to the
- * browser's own jar through the Cookie Store API, so `document.cookie` sees them.
+ * browser's own jar through the Cookie Store API, so `document.cookie` sees them. The browser's
+ * jar is also a source: the page's own cookies, for requests to the worker's origin only.
  */
 export class CookieJar {
   #cookies: Promise<StoredCookie[]> | null = null
   readonly #store: UseStore
   readonly #browser: CookieStoreLike | undefined
+  /** The origin whose cookies the browser's jar (the Cookie Store API of this worker) holds. */
+  readonly #origin: string | undefined
+  readonly #host: string | undefined
+  #urlRefused = false
 
-  constructor(options: { store?: UseStore; cookieStore?: CookieStoreLike | null } = {}) {
+  constructor(options: { store?: UseStore; cookieStore?: CookieStoreLike | null; origin?: string } = {}) {
     this.#store = options.store ?? createStore('swasgi-cookies', 'jar')
     this.#browser =
       options.cookieStore === null ? undefined : (options.cookieStore ?? (globalThis as { cookieStore?: CookieStoreLike }).cookieStore)
+    this.#origin = options.origin ?? (globalThis as { location?: { origin: string } }).location?.origin
+    this.#host = this.#origin && new URL(this.#origin).hostname
   }
 
   #load(): Promise<StoredCookie[]> {
@@ -132,40 +219,70 @@ export class CookieJar {
     return (await this.#load()).filter((cookie) => !expired(cookie, now))
   }
 
-  /** Applies the `Set-Cookie` values of one response to `url`, in order, then persists the jar. */
-  async setCookies(lines: string[], url: URL, now = Date.now()): Promise<void> {
+  /**
+   * Applies the `Set-Cookie` values of one response to `url`, in order, then persists the jar.
+   * Strict and Lax cookies from a cross-site response are ignored unless it navigates the top level.
+   */
+  async setCookies(lines: string[], url: URL, site: SiteOf, now = Date.now()): Promise<void> {
     const cookies = await this.#load()
+    const parsed = lines.map((line) => parseSetCookie(line, url, now)).filter((cookie) => cookie !== null)
+    const from = parsed.some((cookie) => cookie.sameSite !== 'none') ? await resolveSite(site) : null
+    const fromOwnOrigin = url.origin === this.#origin
     const mirror: Promise<void>[] = []
-    for (const line of lines) {
-      const cookie = parseSetCookie(line, url, now)
-      if (!cookie) continue
+    for (const cookie of parsed) {
+      if (cookie.sameSite !== 'none' && !from!.sameSite && !from!.topLevel) continue
       const index = cookies.findIndex((old) => sameCookie(old, cookie))
       if (index >= 0) {
         cookie.created = cookies[index].created
         cookies.splice(index, 1)
       }
+      cookie.lastAccess = now
       if (!expired(cookie, now)) cookies.push(cookie)
-      if (!cookie.httpOnly && this.#browser) mirror.push(this.#mirror(cookie, now))
+      if (fromOwnOrigin && this.#mirrored(cookie)) mirror.push(this.#mirror(cookie, now))
+      const sameDomain = cookies.filter((other) => other.domain === cookie.domain)
+      if (sameDomain.length > PER_DOMAIN.max) mirror.push(...this.#evict(cookies, sameDomain, PER_DOMAIN.keep))
     }
     const live = cookies.filter((cookie) => !expired(cookie, now))
     cookies.splice(0, cookies.length, ...live)
+    if (cookies.length > TOTAL.max) mirror.push(...this.#evict(cookies, [...cookies], TOTAL.keep))
     await Promise.all([set('cookies', cookies, this.#store), ...mirror])
+  }
+
+  /** Removes the least recently used of `among` from the jar until `keep` remain; returns their mirror deletions. */
+  #evict(cookies: StoredCookie[], among: StoredCookie[], keep: number): Promise<void>[] {
+    const gone = new Set(among.sort((a, b) => lastUsed(a) - lastUsed(b)).slice(0, among.length - keep))
+    const kept = cookies.filter((cookie) => !gone.has(cookie))
+    cookies.splice(0, cookies.length, ...kept)
+    return [...gone].filter((cookie) => this.#mirrored(cookie)).map((cookie) => this.#mirror({ ...cookie, expires: -Infinity }, 0))
+  }
+
+  /** Whether the browser's jar holds a copy of `cookie` (one for the worker's own host). */
+  #mirrored(cookie: StoredCookie): boolean {
+    if (this.#browser === undefined || cookie.httpOnly || !this.#host) return false
+    return cookie.hostOnly ? cookie.domain === this.#host : domainMatch(this.#host, cookie.domain)
   }
 
   async #mirror(cookie: StoredCookie, now: number): Promise<void> {
     const where = { name: cookie.name, path: cookie.path, ...(cookie.hostOnly ? {} : { domain: cookie.domain }) }
-    if (expired(cookie, now)) return this.#browser!.delete(where)
-    return this.#browser!.set({ ...where, value: cookie.value, expires: cookie.expires, sameSite: cookie.sameSite, ...(cookie.partitioned ? { partitioned: true } : {}) })
+    try {
+      if (expired(cookie, now)) await this.#browser!.delete(where)
+      else {
+        const value = browserText(cookie.value)
+        await this.#browser!.set({ ...where, value, expires: cookie.expires, sameSite: cookie.sameSite, ...(cookie.partitioned ? { partitioned: true } : {}) })
+      }
+    } catch {
+      // The browser may refuse a copy the jar accepted (its own limits); the app still gets the jar's.
+    }
   }
 
   /**
-   * The `cookie` header for a request to `url`: the jar's cookies, with the values the page may
-   * have changed in the browser's jar, plus the cookies the page set itself.
+   * The `cookie` header for a request to `url` from `site`: the jar's cookies, with the values the
+   * page may have changed in the browser's jar, plus the cookies the page set itself.
    */
-  async cookieHeader(url: URL, now = Date.now()): Promise<string> {
+  async cookieHeader(url: URL, site: SiteOf, now = Date.now()): Promise<string> {
     const host = url.hostname.toLowerCase()
     const secure = secureURL(url)
-    const mine = (await this.#load())
+    const outgoing: Outgoing[] = (await this.#load())
       .filter(
         (c) =>
           !expired(c, now) &&
@@ -174,26 +291,54 @@ export class CookieJar {
           (!c.secure || secure),
       )
       .sort((a, b) => b.path.length - a.path.length || a.created - b.created)
-    const pairs = mine.map((c) => [c.name, c.value])
-    if (this.#browser) {
-      // The jar stays the source of truth for what it holds: a restarted Chromium worker's
-      // cookieStore has been seen answering [] while document.cookie still held the cookie.
-      const visible = new Map(mine.filter((c) => !c.httpOnly).map((c) => [c.name, pairs[mine.indexOf(c)]]))
-      const held = new Set(mine.map((c) => c.name))
-      for (const { name, value } of await this.#browserCookies(url)) {
-        const pair = visible.get(name)
-        if (pair) pair[1] = value
-        else if (!held.has(name)) pairs.push([name, value])
-      }
+      .map((c) => ({ name: c.name, value: c.value, sameSite: c.sameSite, stored: c }))
+    if (this.#browser && url.origin === this.#origin) this.#addBrowserCookies(outgoing, await this.#browserCookies(url), url)
+    const from = outgoing.some((c) => c.sameSite !== 'none') ? await resolveSite(site) : null
+    const pairs: string[] = []
+    for (const cookie of outgoing) {
+      if (!sameSiteAllows(cookie.sameSite, from) || NOT_A_HEADER_BYTE.test(cookie.name) || NOT_A_HEADER_BYTE.test(cookie.value)) continue
+      if (cookie.stored) cookie.stored.lastAccess = now // persisted with the next change
+      pairs.push(`${cookie.name}=${cookie.value}`)
     }
-    return pairs.map(([name, value]) => `${name}=${value}`).join('; ')
+    return pairs.join('; ')
   }
 
-  async #browserCookies(url: URL): Promise<{ name: string; value: string }[]> {
+  /**
+   * Merges the browser's cookies into `outgoing`: a changed value of a mirrored cookie replaces the
+   * jar's, a name the jar does not hold is the page's own cookie. The jar stays the source of truth
+   * for what it holds: a restarted Chromium worker's cookieStore has been seen answering [] while
+   * document.cookie still held the cookie.
+   */
+  #addBrowserCookies(outgoing: Outgoing[], browser: BrowserCookie[], url: URL): void {
+    const visible = new Map<string, Outgoing>()
+    for (const cookie of outgoing) if (!cookie.stored!.httpOnly && !visible.has(cookie.name)) visible.set(cookie.name, cookie)
+    const held = new Set(outgoing.map((cookie) => cookie.name))
+    for (const { name, value, path, sameSite } of browser) {
+      if (path && !pathMatch(url.pathname, path)) continue
+      // Unknown SameSite (browsers that report only name and value): the safe side.
+      const mode = SAME_SITE_VALUES.has(sameSite?.toLowerCase() ?? '') ? (sameSite!.toLowerCase() as StoredCookie['sameSite']) : 'strict'
+      const mirrored = visible.get(name)
+      if (mirrored) {
+        if (value !== browserText(mirrored.value)) Object.assign(mirrored, { value: headerBytes(value), sameSite: mode })
+      } else if (!held.has(name)) {
+        outgoing.push({ name, value: headerBytes(value), sameSite: mode })
+      }
+    }
+  }
+
+  async #browserCookies(url: URL): Promise<BrowserCookie[]> {
+    if (!this.#urlRefused) {
+      try {
+        return await this.#browser!.getAll({ url: url.href })
+      } catch {
+        // Chromium answers only for the worker script's URL ("must be within Service Worker scope"), the default.
+        this.#urlRefused = true
+      }
+    }
     try {
-      return await this.#browser!.getAll({ url: url.href })
+      return await this.#browser!.getAll()
     } catch {
-      return this.#browser!.getAll() // Chromium refuses most URLs here ("must be within Service Worker scope")
+      return []
     }
   }
 }

@@ -7,4 +7,5 @@ export { CLAIM_MESSAGE } from '../messages.js'
 export { matcher, type RequestFilter, type MatchingApp } from './filter.js'
 /** @deprecated The old name of `RequestFilter` (routing's `Match` is a different idea). */
 export type { RequestFilter as Match } from './filter.js'
-export { CookieJar, parseSetCookie, type CookieStoreLike, type StoredCookie } from './cookie-jar.js'
+export { CookieJar, parseSetCookie, type BrowserCookie, type CookieStoreLike, type RequestSite, type SiteOf, type StoredCookie } from './cookie-jar.js'
+export { siteTeller, siteOf, type ClientsLike, type SiteEvent } from './same-site.js'

@@ -1,9 +1,10 @@
 import { clientsClaim } from 'workbox-core/clientsClaim.js'
 import type { ASGIApp } from '../types.js'
 import { CLAIM_MESSAGE } from '../messages.js'
-import { CookieJar } from './cookie-jar.js'
+import { CookieJar, type RequestSite } from './cookie-jar.js'
 import { handle, type HandleOptions } from './handle.js'
 import { matcher, type RequestFilter } from './filter.js'
+import { siteTeller, type ClientsLike } from './same-site.js'
 
 /** Options of `serve()`. */
 export interface ServeOptions {
@@ -22,11 +23,13 @@ interface ExtendableEvent extends Event {
 }
 interface FetchEvent extends ExtendableEvent {
   readonly request: Request
+  readonly clientId: string
+  readonly resultingClientId?: string
   respondWith(response: Promise<Response>): void
 }
 interface WorkerScope {
   readonly location: { origin: string; href: string }
-  readonly clients: { claim(): Promise<void> }
+  readonly clients: ClientsLike & { claim(): Promise<void> }
   skipWaiting(): Promise<void>
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void
   addEventListener(type: 'install', listener: (event: ExtendableEvent) => void): void
@@ -59,11 +62,15 @@ function staticRoutes(match: RequestFilter | undefined): unknown[] | null {
  */
 export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): void {
   const jar = opts.cookies === false ? null : new CookieJar()
+  // handle() passes the cookie callbacks the request only; its FetchEvent tells who sent it.
+  const sites = new WeakMap<Request, () => Promise<RequestSite>>()
+  const tell = siteTeller(self.clients)
+  const siteOf = (request: Request) => sites.get(request) ?? { sameSite: false, topLevel: false, method: request.method }
   const handler = handle(app, {
     ...opts,
     ...(jar && {
-      cookie: (request) => jar.cookieHeader(new URL(request.url)),
-      onSetCookie: (cookies, request) => jar.setCookies(cookies, new URL(request.url)),
+      cookie: (request) => jar.cookieHeader(new URL(request.url), siteOf(request)),
+      onSetCookie: (cookies, request) => jar.setCookies(cookies, new URL(request.url), siteOf(request)),
     }),
   })
   const owns = matcher(opts.match, app, self.location.origin, self.location.href, opts.rootPath)
@@ -72,6 +79,10 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): vo
     const request = event.request
     // Decided synchronously; the request is answered as it is (rebuilding one drops headers like Range).
     if (!owns(new URL(request.url), request)) return
+    if (jar) {
+      let site: Promise<RequestSite> | undefined
+      sites.set(request, () => (site ??= tell(event)))
+    }
     if (process.env.NODE_ENV !== 'production') {
       const started = performance.now()
       event.respondWith(

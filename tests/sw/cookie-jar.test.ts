@@ -8,6 +8,12 @@ const freshStore = () => createStore(`jar-test-${++n}`, 'jar')
 const url = (href: string) => new URL(href)
 const NOW = Date.UTC(2037, 0, 22, 12)
 
+/** Request contexts as `serve()` reports them (RFC 6265bis "same-site" requests). */
+const SAME_SITE = { sameSite: true, topLevel: false, method: 'GET' }
+const CROSS_SITE = { sameSite: false, topLevel: false, method: 'GET' }
+const CROSS_SITE_LINK = { sameSite: false, topLevel: true, method: 'GET' }
+const CROSS_SITE_FORM = { sameSite: false, topLevel: true, method: 'POST' }
+
 /** A Cookie Store API stand-in that records what the jar mirrors. */
 function fakeCookieStore(initial: { name: string; value: string }[] = []) {
   const cookies = new Map(initial.map((c) => [c.name, c.value]))
@@ -55,62 +61,246 @@ describe('parseSetCookie (RFC 6265 5.2)', () => {
 describe('CookieJar', () => {
   test('cookies from one response come back on the next request; several Set-Cookie all apply', async () => {
     const jar = new CookieJar({ store: freshStore(), cookieStore: null })
-    await jar.setCookies(['a=1; Path=/', 'b=2; Path=/'], url('http://localhost/api/x'))
-    expect(await jar.cookieHeader(url('http://localhost/other'))).toBe('a=1; b=2')
+    await jar.setCookies(['a=1; Path=/', 'b=2; Path=/'], url('http://localhost/api/x'), SAME_SITE)
+    expect(await jar.cookieHeader(url('http://localhost/other'), SAME_SITE)).toBe('a=1; b=2')
   })
 
   test('path matching and ordering (longer paths first)', async () => {
     const jar = new CookieJar({ store: freshStore(), cookieStore: null })
     const at = url('http://localhost/')
-    await jar.setCookies(['root=1; Path=/', 'deep=2; Path=/api', 'other=3; Path=/apix'], at)
-    expect(await jar.cookieHeader(url('http://localhost/api/items'))).toBe('deep=2; root=1')
-    expect(await jar.cookieHeader(url('http://localhost/apix'))).toBe('other=3; root=1')
-    expect(await jar.cookieHeader(url('http://localhost/'))).toBe('root=1')
+    await jar.setCookies(['root=1; Path=/', 'deep=2; Path=/api', 'other=3; Path=/apix'], at, SAME_SITE)
+    expect(await jar.cookieHeader(url('http://localhost/api/items'), SAME_SITE)).toBe('deep=2; root=1')
+    expect(await jar.cookieHeader(url('http://localhost/apix'), SAME_SITE)).toBe('other=3; root=1')
+    expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('root=1')
   })
 
   test('domain matching: host-only vs Domain cookies', async () => {
     const jar = new CookieJar({ store: freshStore(), cookieStore: null })
-    await jar.setCookies(['host=1; Path=/', 'wide=2; Domain=example.com; Path=/'], url('https://app.example.com/'))
-    expect(await jar.cookieHeader(url('https://app.example.com/'))).toBe('host=1; wide=2')
-    expect(await jar.cookieHeader(url('https://other.example.com/'))).toBe('wide=2')
+    await jar.setCookies(['host=1; Path=/', 'wide=2; Domain=example.com; Path=/'], url('https://app.example.com/'), SAME_SITE)
+    expect(await jar.cookieHeader(url('https://app.example.com/'), SAME_SITE)).toBe('host=1; wide=2')
+    expect(await jar.cookieHeader(url('https://other.example.com/'), SAME_SITE)).toBe('wide=2')
   })
 
   test('Secure cookies only go to secure URLs', async () => {
     const jar = new CookieJar({ store: freshStore(), cookieStore: null })
-    await jar.setCookies(['s=1; Secure; Domain=example.com; Path=/'], url('https://example.com/'))
-    expect(await jar.cookieHeader(url('https://example.com/'))).toBe('s=1')
-    expect(await jar.cookieHeader(url('http://example.com/'))).toBe('')
+    await jar.setCookies(['s=1; Secure; Domain=example.com; Path=/'], url('https://example.com/'), SAME_SITE)
+    expect(await jar.cookieHeader(url('https://example.com/'), SAME_SITE)).toBe('s=1')
+    expect(await jar.cookieHeader(url('http://example.com/'), SAME_SITE)).toBe('')
   })
 
   test('replacing keeps one cookie per name/domain/path; Max-Age=0 deletes; expiry is honoured', async () => {
     const jar = new CookieJar({ store: freshStore(), cookieStore: null })
     const at = url('http://localhost/')
-    await jar.setCookies(['a=1; Path=/', 'a=2; Path=/', 'gone=1; Path=/', 'brief=1; Path=/; Max-Age=5'], at, NOW)
-    await jar.setCookies(['gone=""; Max-Age=0; Path=/'], at, NOW)
-    expect(await jar.cookieHeader(at, NOW)).toBe('a=2; brief=1')
-    expect(await jar.cookieHeader(at, NOW + 6000)).toBe('a=2')
+    await jar.setCookies(['a=1; Path=/', 'a=2; Path=/', 'gone=1; Path=/', 'brief=1; Path=/; Max-Age=5'], at, SAME_SITE, NOW)
+    await jar.setCookies(['gone=""; Max-Age=0; Path=/'], at, SAME_SITE, NOW)
+    expect(await jar.cookieHeader(at, SAME_SITE, NOW)).toBe('a=2; brief=1')
+    expect(await jar.cookieHeader(at, SAME_SITE, NOW + 6000)).toBe('a=2')
   })
 
   test('persisted: a new jar over the same store (a restarted worker) sees the cookies', async () => {
     const store = freshStore()
-    await new CookieJar({ store, cookieStore: null }).setCookies(['kept=yes; Path=/; HttpOnly'], url('http://localhost/'))
-    expect(await new CookieJar({ store, cookieStore: null }).cookieHeader(url('http://localhost/'))).toBe('kept=yes')
+    await new CookieJar({ store, cookieStore: null }).setCookies(['kept=yes; Path=/; HttpOnly'], url('http://localhost/'), SAME_SITE)
+    expect(await new CookieJar({ store, cookieStore: null }).cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('kept=yes')
   })
 
   test('non-HttpOnly cookies are mirrored to the Cookie Store API, HttpOnly ones are not', async () => {
     const browser = fakeCookieStore()
-    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store })
-    await jar.setCookies(['theme=dark; Path=/', 'session=s; HttpOnly; Path=/'], url('http://localhost/'))
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'http://localhost' })
+    await jar.setCookies(['theme=dark; Path=/', 'session=s; HttpOnly; Path=/'], url('http://localhost/'), SAME_SITE)
     expect(browser.calls).toEqual(['set theme=dark path=/'])
-    await jar.setCookies(['theme=""; Max-Age=0; Path=/'], url('http://localhost/'))
+    await jar.setCookies(['theme=""; Max-Age=0; Path=/'], url('http://localhost/'), SAME_SITE)
     expect(browser.calls.at(-1)).toBe('delete theme')
   })
 
   test("the header merges the page's own cookies and the page's changes to mirrored ones", async () => {
     const browser = fakeCookieStore([{ name: 'fromPage', value: '1' }])
-    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store })
-    await jar.setCookies(['theme=dark; Path=/', 'session=s; HttpOnly; Path=/'], url('http://localhost/'))
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'http://localhost' })
+    await jar.setCookies(['theme=dark; Path=/', 'session=s; HttpOnly; Path=/'], url('http://localhost/'), SAME_SITE)
     browser.cookies.set('theme', 'light') // document.cookie = 'theme=light'
-    expect(await jar.cookieHeader(url('http://localhost/'))).toBe('theme=light; session=s; fromPage=1')
+    expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('theme=light; session=s; fromPage=1')
+  })
+})
+
+
+describe('SameSite (RFC 6265bis 5.8.3)', () => {
+  const at = url('http://localhost/')
+  const jarWithAll = async () => {
+    const jar = new CookieJar({ store: freshStore(), cookieStore: null })
+    await jar.setCookies(['strict=1; Path=/; SameSite=Strict', 'lax=2; Path=/; SameSite=Lax', 'plain=3; Path=/', 'none=4; Path=/; SameSite=None; Secure', 'session=5; Path=/; HttpOnly'], at, SAME_SITE)
+    return jar
+  }
+
+  test('same-site requests get every cookie', async () => {
+    expect(await (await jarWithAll()).cookieHeader(at, SAME_SITE)).toBe('strict=1; lax=2; plain=3; none=4; session=5')
+  })
+
+  test('a cross-site top-level GET navigation gets Lax (the default) and None, not Strict', async () => {
+    expect(await (await jarWithAll()).cookieHeader(at, CROSS_SITE_LINK)).toBe('lax=2; plain=3; none=4; session=5')
+  })
+
+  test('a cross-site POST navigation or subresource gets only None cookies', async () => {
+    const jar = await jarWithAll()
+    expect(await jar.cookieHeader(at, CROSS_SITE_FORM)).toBe('none=4')
+    expect(await jar.cookieHeader(at, CROSS_SITE)).toBe('none=4')
+    expect(await jar.cookieHeader(at, { ...CROSS_SITE_LINK, method: 'HEAD' })).toBe('lax=2; plain=3; none=4; session=5')
+  })
+
+  test('the context is asked for only when a Strict or Lax cookie is at stake', async () => {
+    const jar = new CookieJar({ store: freshStore(), cookieStore: null })
+    let asked = 0
+    const lazy = async () => (asked++, SAME_SITE)
+    await jar.setCookies(['none=1; Path=/; SameSite=None; Secure'], at, lazy)
+    expect(await jar.cookieHeader(at, lazy)).toBe('none=1')
+    expect(asked).toBe(0)
+    await jar.setCookies(['lax=1; Path=/'], at, lazy)
+    expect(await jar.cookieHeader(at, lazy)).toBe('none=1; lax=1')
+    expect(asked).toBe(2)
+  })
+
+  test('Strict and Lax cookies from a cross-site response are ignored unless it navigates the top level', async () => {
+    const jar = new CookieJar({ store: freshStore(), cookieStore: null })
+    await jar.setCookies(['a=1; Path=/', 'b=2; Path=/; SameSite=Strict', 'c=3; Path=/; SameSite=None; Secure'], at, CROSS_SITE)
+    expect(await jar.cookieHeader(at, SAME_SITE)).toBe('c=3')
+    await jar.setCookies(['a=1; Path=/', 'b=2; Path=/; SameSite=Strict'], at, CROSS_SITE_FORM)
+    expect(await jar.cookieHeader(at, SAME_SITE)).toBe('c=3; a=1; b=2')
+  })
+
+  test("the page's own cookies follow their SameSite; Strict when the browser does not say", async () => {
+    const browser = fakeCookieStore()
+    browser.store.getAll = async () => [
+      { name: 'pageLax', value: '1', sameSite: 'lax' },
+      { name: 'pageNone', value: '2', sameSite: 'none' },
+      { name: 'pageUnknown', value: '3' },
+    ]
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'http://localhost' })
+    expect(await jar.cookieHeader(at, SAME_SITE)).toBe('pageLax=1; pageNone=2; pageUnknown=3')
+    expect(await jar.cookieHeader(at, CROSS_SITE_LINK)).toBe('pageLax=1; pageNone=2')
+    expect(await jar.cookieHeader(at, CROSS_SITE)).toBe('pageNone=2')
+  })
+})
+
+describe('cookies stay with their origin (RFC 6265 5.4)', () => {
+  test("the browser's cookies (the worker origin's) never go to another origin's request", async () => {
+    const browser = fakeCookieStore([{ name: 'workerOrigin', value: 'secret' }])
+    browser.store.getAll = async (options) => {
+      if (options?.url) throw new TypeError('URL must be within Service Worker scope')
+      return [{ name: 'workerOrigin', value: 'secret' }]
+    }
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'https://app.example' })
+    await jar.setCookies(['own=1; Path=/'], url('https://attacker.test/'), SAME_SITE)
+    expect(await jar.cookieHeader(url('https://attacker.test/x'), SAME_SITE)).toBe('own=1')
+    expect(await jar.cookieHeader(url('https://app.example/x'), SAME_SITE)).toBe('workerOrigin=secret')
+  })
+
+  test("another origin's cookies are not mirrored into the worker origin's browser jar", async () => {
+    const browser = fakeCookieStore()
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'https://app.example' })
+    await jar.setCookies(['planted=1; Path=/'], url('https://attacker.test/'), SAME_SITE)
+    expect(browser.calls).toEqual([])
+    expect(await jar.cookieHeader(url('https://attacker.test/'), SAME_SITE)).toBe('planted=1')
+  })
+
+  test("a page cookie with a Path only goes below that path", async () => {
+    const browser = fakeCookieStore()
+    browser.store.getAll = async () => [{ name: 'deep', value: '1', path: '/deep' }, { name: 'root', value: '2', path: '/' }]
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'http://localhost' })
+    expect(await jar.cookieHeader(url('http://localhost/deep/x'), SAME_SITE)).toBe('deep=1; root=2')
+    expect(await jar.cookieHeader(url('http://localhost/deeper'), SAME_SITE)).toBe('root=2')
+  })
+})
+
+describe('cookies that cannot be sent as they are', () => {
+  test('a page cookie above U+00FF is sent as UTF-8 bytes, as a browser sends it, and breaks nothing', async () => {
+    const browser = fakeCookieStore([{ name: 'planted', value: '中文' }, { name: 'ok', value: 'é' }])
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'http://localhost' })
+    const header = await jar.cookieHeader(url('http://localhost/'), SAME_SITE)
+    expect([...header].every((c) => c.charCodeAt(0) <= 0xff)).toBe(true)
+    const bytes = Uint8Array.from(header, (c) => c.charCodeAt(0))
+    expect(new TextDecoder().decode(bytes)).toBe('planted=中文; ok=é')
+  })
+
+  test('a mirrored cookie with UTF-8 bytes shows as text in the browser and comes back as the same bytes', async () => {
+    const browser = fakeCookieStore()
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'http://localhost' })
+    const utf8 = String.fromCharCode(...new TextEncoder().encode('naïve'))
+    await jar.setCookies([`word=${utf8}; Path=/`, `raw=\xe9; Path=/`], url('http://localhost/'), SAME_SITE)
+    expect(browser.cookies.get('word')).toBe('naïve')
+    expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe(`word=${utf8}; raw=\xe9`)
+  })
+
+  test('control characters in a name or value make the browser ignore the cookie', () => {
+    const at = url('http://localhost/')
+    expect(parseSetCookie('a=b\x01c', at)).toBeNull()
+    expect(parseSetCookie('a\x7f=b', at)).toBeNull()
+    expect(parseSetCookie('a=b\tc', at)).not.toBeNull()
+  })
+})
+
+describe("the browser's limits", () => {
+  const secure = url('https://app.example.com/a/b')
+
+  test('__Secure- needs Secure; __Host- needs Secure, no Domain and Path=/ (prefixes match case-insensitively)', () => {
+    expect(parseSetCookie('__Secure-a=1', secure)).toBeNull()
+    expect(parseSetCookie('__Secure-a=1; Secure', secure)).not.toBeNull()
+    expect(parseSetCookie('__secure-a=1', secure)).toBeNull()
+    expect(parseSetCookie('__Host-a=1; Secure; Path=/', secure)).not.toBeNull()
+    expect(parseSetCookie('__Host-a=1; Path=/', secure)).toBeNull()
+    expect(parseSetCookie('__Host-a=1; Secure', secure)).toBeNull() // default path /a
+    expect(parseSetCookie('__Host-a=1; Secure; Path=/; Domain=app.example.com', secure)).toBeNull()
+    expect(parseSetCookie('__HOST-a=1; Secure; Path=/x', secure)).toBeNull()
+  })
+
+  test('SameSite=None needs Secure', () => {
+    expect(parseSetCookie('a=1; SameSite=None', secure)).toBeNull()
+    expect(parseSetCookie('a=1; SameSite=None; Secure', secure)).not.toBeNull()
+  })
+
+  test('name and value together are at most 4096 bytes; a longer attribute value is ignored', () => {
+    expect(parseSetCookie(`a=${'x'.repeat(4095)}`, secure)).not.toBeNull()
+    expect(parseSetCookie(`a=${'x'.repeat(4096)}`, secure)).toBeNull()
+    expect(parseSetCookie(`a=1; Path=/${'p'.repeat(1024)}`, secure)!.path).toBe('/a')
+  })
+
+  test('an expiry is capped at 400 days', () => {
+    const year = 365 * 86_400
+    expect(parseSetCookie(`a=1; Max-Age=${10 * year}`, secure, NOW)!.expires).toBe(NOW + 400 * 86_400_000)
+    expect(parseSetCookie('a=1; Expires=Fri, 01 Jan 2100 00:00:00 GMT', secure, NOW)!.expires).toBe(NOW + 400 * 86_400_000)
+  })
+
+  test('at most 180 cookies per domain: the least recently used go first (down to 150)', async () => {
+    const jar = new CookieJar({ store: freshStore(), cookieStore: null })
+    const at = url('http://localhost/')
+    for (let i = 0; i < 180; i++) await jar.setCookies([`c${i}=${i}; Path=/c${i}`], at, SAME_SITE, NOW + i)
+    // c0 is used again, so c1... are the least recently used.
+    expect(await jar.cookieHeader(url('http://localhost/c0'), SAME_SITE, NOW + 1000)).toBe('c0=0')
+    await jar.setCookies(['other=1; Domain=localhost; Path=/', 'last=1; Path=/'], at, SAME_SITE, NOW + 2000)
+    const names = (await jar.all(NOW + 3000)).map((c) => c.name)
+    expect(names).toHaveLength(151)
+    expect(names).toContain('c0')
+    expect(names).toContain('last')
+    expect(names).toContain('other')
+    expect(names).not.toContain('c1')
+    expect(names).not.toContain('c31')
+    expect(names).toContain('c32')
+  })
+
+  test("evicting another host's cookies deletes nothing in the worker origin's browser jar", async () => {
+    const browser = fakeCookieStore()
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'http://localhost' })
+    await jar.setCookies(['c0=mine; Path=/'], url('http://localhost/'), SAME_SITE, NOW)
+    const lines = Array.from({ length: 181 }, (_, i) => `c${i}=theirs; Path=/`)
+    await jar.setCookies(lines, url('http://other.test/'), SAME_SITE, NOW + 1)
+    expect(browser.calls).toEqual(['set c0=mine path=/'])
+    expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('c0=mine')
+  })
+
+  test('a cookie store that refuses a copy does not fail the response; the jar keeps the cookie', async () => {
+    const browser = fakeCookieStore()
+    browser.store.set = async () => {
+      throw new TypeError('the browser refused the cookie')
+    }
+    const jar = new CookieJar({ store: freshStore(), cookieStore: browser.store, origin: 'http://localhost' })
+    await expect(jar.setCookies(['a=1; Path=/'], url('http://localhost/'), SAME_SITE)).resolves.toBeUndefined()
+    expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('a=1')
   })
 })

@@ -16,8 +16,9 @@ const app: ASGIApp = (scope, receive, send) => new StreamingResponse(chunks(), {
 const jar = new CookieJar()
 const plain = handle(app)
 const withJar = handle(app, {
-  cookie: (request) => jar.cookieHeader(new URL(request.url)),
-  onSetCookie: (cookies, request) => jar.setCookies(cookies, new URL(request.url)),
+  // The bench page is the worker's own: same-site.
+  cookie: (request) => jar.cookieHeader(new URL(request.url), { sameSite: true, topLevel: false, method: request.method }),
+  onSetCookie: (cookies, request) => jar.setCookies(cookies, new URL(request.url), { sameSite: true, topLevel: false, method: request.method }),
 })
 
 takeOver()

@@ -90,7 +90,25 @@ const app: ASGIApp = async (scope, receive, send) => {
       return answer(response)
     }
     case '/api/cookies/get':
+      observed.cookie = header(s, 'cookie')
       return answer(new JSONResponse({ cookie: header(s, 'cookie') }))
+    // Cookie security (issue 15): one cookie of each SameSite, many cookies, one the browser refuses.
+    case '/api/cookies/samesite': {
+      const response = new PlainTextResponse('set')
+      response.setCookie('strict', '1', { sameSite: 'strict' })
+      response.setCookie('lax', '1', { sameSite: 'lax' })
+      response.setCookie('none', '1', { sameSite: 'none', secure: true })
+      response.setCookie('session', '1', { httpOnly: true })
+      return answer(response)
+    }
+    case '/api/cookies/many': {
+      const response = new PlainTextResponse('set')
+      for (let i = 0; i < Number(q.get('n')); i++) response.setCookie(`c${i}`, 'x'.repeat(100))
+      return answer(response)
+    }
+    case '/api/cookies/refused':
+      // A tab inside a value: a browser keeps it from Set-Cookie, Chromium's Cookie Store API refuses the copy.
+      return answer(new PlainTextResponse('set', { headers: { 'set-cookie': 'tab=1\t2; Path=/' } }))
     case '/files/precached':
       return answer(new FileResponse(`cache://${encodeURIComponent(cacheNames.precache)}/static/precached.txt`))
     case '/files/download':
@@ -117,7 +135,12 @@ serve(app, {
   // With ?prefix, a string match (so static routes); otherwise /network/ etc. stay with the server.
   match: variant.has('prefix')
     ? '/api/'
-    : (url) => url.origin === location.origin && !/^\/(network|assets|static|media)\//.test(url.pathname) && url.pathname !== '/sw.js' && url.pathname !== '/index.html',
+    : (url) =>
+        // With ?foreign, it also answers another host's /api/ (cookies must not cross over).
+        (url.origin === location.origin || (variant.has('foreign') && url.hostname === 'localhost' && url.pathname.startsWith('/api/'))) &&
+        !/^\/(network|assets|static|media|cross-site)\//.test(url.pathname) &&
+        url.pathname !== '/sw.js' &&
+        url.pathname !== '/index.html',
   debug: variant.has('debug'),
   onError: () => {},
 })

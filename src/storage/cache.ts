@@ -11,8 +11,17 @@ function open(name: string): Promise<Cache> {
   return storage.open(name)
 }
 
+function origin(): string {
+  return new URL(globalThis.location?.href ?? 'http://localhost/').origin
+}
+
+// What the URL parser would read as structure or drop: `\` (a slash in http URLs), `#` (a fragment,
+// which Cache Storage ignores), tabs and newlines (removed), spaces and controls (trimmed at the ends).
+const NOT_LITERAL = /[\0-\x20\\#]/g
+
+/** The entry's URL: the key appended to the origin (never resolved against it, so `//host` stays a path). */
 function urlFor(key: string): string {
-  return new URL(`/${key}`, globalThis.location?.href ?? 'http://localhost/').href
+  return new URL(`${origin()}/${key.replace(NOT_LITERAL, encodeURIComponent)}`).href
 }
 
 function withoutRevision(href: string): string {
@@ -77,19 +86,21 @@ export async function deleteFile(store: string, key: string): Promise<boolean> {
 /** Lists the keys of the store's entries on this origin, Workbox revisions removed. */
 export async function listKeys(store: string): Promise<string[]> {
   const cache = await open(store)
-  const origin = new URL(urlFor('')).origin
   const keys = new Set<string>()
   for (const request of await cache.keys()) {
     const url = new URL(withoutRevision(request.url))
-    if (url.origin === origin) keys.add(decode(url.pathname.slice(1) + url.search))
+    if (url.origin === origin()) keys.add(keyOf(url))
   }
   return [...keys]
 }
 
-function decode(key: string): string {
+/** The key for an entry URL: decoded where that names the same URL (`a b`, `café`), else as stored (`%2e`). */
+function keyOf(url: URL): string {
+  const raw = url.pathname.slice(1) + url.search
   try {
-    return decodeURI(key)
+    const decoded = decodeURI(raw)
+    return urlFor(decoded) === url.href ? decoded : raw
   } catch {
-    return key
+    return raw
   }
 }

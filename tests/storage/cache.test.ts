@@ -186,3 +186,81 @@ describe('cache:// failures', () => {
     )
   })
 })
+
+describe('cache:// keys stay on the worker origin, in their cache', () => {
+  // What an attacker might append to `cache://files/` (from a URL path, an upload name, ...).
+  const hostile = [
+    '/evil.test/x',
+    '//evil.test',
+    '///evil.test/x',
+    '\\evil.test\\x',
+    '\\\\evil.test/x',
+    '/\\evil.test/x',
+    '%5C%5Cevil.test/x',
+    '%2F%2Fevil.test/x',
+    'http://evil.test/x',
+    'https:evil.test/x',
+    '@evil.test/x',
+    '\t//evil.test/x',
+    '\n/evil.test/x',
+    ' //evil.test/x',
+    '#//evil.test/x',
+    '?//evil.test/x',
+    '../x',
+    'a/../../x',
+    '%2e%2e/x',
+    '.%2E/x',
+    'a/%2E%2E/%2E%2E/x',
+    'a\\..\\..\\x',
+    'a\\%2e%2e\\%2e%2e\\x',
+    'x\0y',
+  ]
+
+  it.each(hostile)('%j is refused, or stays under http://localhost/ and reads back as itself', async (key) => {
+    vi.stubGlobal('location', { href: 'http://localhost/sw.js' })
+    await put('files', 'http://evil.test/x', 'from another origin')
+    await put('files', 'http://evil.test/', 'from another origin')
+    const path = `cache://files/${key}`
+    const written = await putFile(path, 'ours').then(
+      () => true,
+      (error: Error) => {
+        expect(error.message).toMatch(/^Could not write ".*": TypeError: Invalid file path |^Invalid file path /)
+        return false
+      },
+    )
+    const cache = await storage.open('files')
+    const ours = (await cache.keys()).map((request) => request.url).filter((url) => !url.startsWith('http://evil.test/'))
+    if (!written) {
+      expect(ours).toEqual([])
+      await expect(getFile(path)).rejects.toThrow(TypeError)
+      return
+    }
+    expect(ours).toHaveLength(1)
+    expect(ours[0]).toMatch(/^http:\/\/localhost\/[^]*$/)
+    expect(new URL(ours[0]).origin).toBe('http://localhost')
+    // Untouched, and never served in place of ours.
+    expect(await (await cache.match('http://evil.test/x'))!.text()).toBe('from another origin')
+    expect(await text(path)).toBe('ours')
+    // Nor resolved to some other key of the store.
+    expect(await getFile('cache://files/x')).toBeUndefined()
+    const [listed] = await listFiles('cache://files')
+    expect(await text(listed)).toBe('ours')
+  })
+
+  it.each(hostile)('reading %j never serves another origin entry', async (key) => {
+    await put('files', 'http://evil.test/x', 'from another origin')
+    await put('files', 'http://evil.test/', 'from another origin')
+    const file = await getFile(`cache://files/${key}`).catch((error: Error) => error)
+    if (file instanceof Error) expect(file).toBeInstanceOf(TypeError)
+    else expect(file).toBeUndefined()
+  })
+
+  it('keeps a fragment, a backslash and trailing spaces in the key instead of dropping them', async () => {
+    await putFile('cache://files/a.txt', 'plain')
+    for (const key of ['a.txt#x', 'a.txt ', 'a.txt\t', 'a\\b.txt']) await putFile(`cache://files/${key}`, key)
+    expect(await text('cache://files/a.txt')).toBe('plain')
+    expect(await text('cache://files/a.txt#x')).toBe('a.txt#x')
+    expect(await text('cache://files/a\\b.txt')).toBe('a\\b.txt')
+    expect(await text('cache://files/a/b.txt')).toBeUndefined()
+  })
+})

@@ -264,3 +264,75 @@ describe('cache:// keys stay on the worker origin, in their cache', () => {
     expect(await text('cache://files/a/b.txt')).toBeUndefined()
   })
 })
+
+describe('cache:// overwrites that die halfway', () => {
+  /** Makes the copy to the entry's own URL die after deleting the old entry, as a killed Chromium does. */
+  async function dieDuringCopy(url: string) {
+    const cache = await storage.open('files')
+    const put = cache.put.bind(cache)
+    vi.spyOn(cache, 'put').mockImplementation(async (info, response) => {
+      if (String(info instanceof Request ? info.url : info) !== url) return put(info, response)
+      await cache.delete(url)
+      throw new Error('browser killed')
+    })
+  }
+
+  it('a write that dies while writing the new bytes leaves the old file', async () => {
+    await putFile('cache://files/a.bin', 'version 1')
+    vi.spyOn(await storage.open('files'), 'put').mockRejectedValueOnce(new Error('browser killed'))
+    await expect(putFile('cache://files/a.bin', 'version 2')).rejects.toThrow('browser killed')
+    expect(await text('cache://files/a.bin')).toBe('version 1')
+    expect(await listFiles('cache://files')).toEqual(['cache://files/a.bin'])
+  })
+
+  it('a write that dies while replacing the old entry leaves the new file, whole', async () => {
+    await putFile('cache://files/a.bin', 'version 1', { lastModified: Date.UTC(2024, 0, 1) })
+    await dieDuringCopy('http://localhost/a.bin')
+    await expect(putFile('cache://files/a.bin', 'version 2', { lastModified: Date.UTC(2025, 0, 1) })).rejects.toThrow('browser killed')
+    vi.restoreAllMocks()
+    expect(await getFile('cache://files/a.bin')).toMatchObject({ size: 9, lastModified: Date.UTC(2025, 0, 1), mediaType: 'application/octet-stream' })
+    expect(await text('cache://files/a.bin')).toBe('version 2')
+    expect(await listFiles('cache://files')).toEqual(['cache://files/a.bin'])
+  })
+
+  it('the next write and deleteFile clean up what a dead write left', async () => {
+    await dieDuringCopy('http://localhost/a.bin')
+    await putFile('cache://files/a.bin', 'version 1').catch(() => {})
+    vi.restoreAllMocks()
+    const cache = await storage.open('files')
+    expect(await cache.keys()).toHaveLength(1)
+    await putFile('cache://files/a.bin', 'version 2')
+    expect((await cache.keys()).map((request) => request.url)).toEqual(['http://localhost/a.bin'])
+    expect(await text('cache://files/a.bin')).toBe('version 2')
+
+    await dieDuringCopy('http://localhost/a.bin')
+    await putFile('cache://files/a.bin', 'version 3').catch(() => {})
+    vi.restoreAllMocks()
+    expect(await text('cache://files/a.bin')).toBe('version 3')
+    expect(await deleteFile('cache://files/a.bin')).toBe(true)
+    expect(await cache.keys()).toEqual([])
+    expect(await getFile('cache://files/a.bin')).toBeUndefined()
+  })
+
+  it('a left-over copy loses to a newer write that completed', async () => {
+    await dieDuringCopy('http://localhost/a.bin')
+    await putFile('cache://files/a.bin', 'dead write').catch(() => {})
+    vi.restoreAllMocks()
+    await putFile('cache://files/b.bin', 'other file')
+    await putFile('cache://files/a.bin', 'newer')
+    expect(await text('cache://files/a.bin')).toBe('newer')
+    expect(await listFiles('cache://files')).toEqual(['cache://files/a.bin', 'cache://files/b.bin'])
+  })
+
+  it('no key reads or deletes a pending copy of another file', async () => {
+    await dieDuringCopy('http://localhost/a.bin')
+    await putFile('cache://files/a.bin', 'pending').catch(() => {})
+    vi.restoreAllMocks()
+    const [pending] = await (await storage.open('files')).keys()
+    for (const key of [pending.url, `//${new URL(pending.url).host}${new URL(pending.url).pathname}`, 'a.bin?write']) {
+      expect(await getFile(`cache://files/${key}`)).toBeUndefined()
+      expect(await deleteFile(`cache://files/${key}`)).toBe(false)
+    }
+    expect(await text('cache://files/a.bin')).toBe('pending')
+  })
+})

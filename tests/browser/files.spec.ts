@@ -158,3 +158,22 @@ test.describe('cache:// keys cannot leave the origin', () => {
     for (const url of urls) expect(new URL(url).origin, url).toBe(new URL(page.url()).origin)
   })
 })
+
+test('reads during a cache:// overwrite get the old file or the new one, whole', async ({ controlled: page }) => {
+  const seen = await page.evaluate(async () => {
+    const path = 'cache://assets/overwritten.bin'
+    await window.putFile(path, new Uint8Array(1 << 20).fill(1))
+    let writing = true
+    const write = window.putFile(path, new Uint8Array(48 << 20).fill(2)).finally(() => (writing = false))
+    const seen = new Set<string>()
+    while (writing) {
+      const response = await fetch('/files/cache/overwritten.bin', { cache: 'no-store' })
+      const body = new Uint8Array(await response.arrayBuffer())
+      const whole = body.length > 0 && body.every((b) => b === body[0])
+      seen.add(`${response.status} ${body.length} ${whole ? `all ${body[0]}` : 'mixed'}`)
+    }
+    await write
+    return [...seen]
+  })
+  for (const answer of seen) expect(['200 1048576 all 1', '200 50331648 all 2']).toContain(answer)
+})

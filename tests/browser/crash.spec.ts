@@ -70,9 +70,9 @@ async function served(page: Page) {
   })
 }
 
-// Where the kill lands, as written bytes since the overwrite began over the new file's size: 0.5 is
-// halfway through writing the new bytes; 1.5 is past them (a swap that copies them again).
-for (const written of [0.5, 1.5]) {
+// Where the kill lands, as bytes written since the overwrite began over the new file's size: 0.5 is
+// halfway through the new bytes; 1.25 is a quarter into a second copy of them (a swap that copies).
+for (const written of [0.5, 1.25]) {
   test(`a cache:// overwrite killed ${written}x its size into the write leaves one whole version`, async () => {
     test.setTimeout(60_000)
     const profile = mkdtempSync(join(tmpdir(), 'swasgi-crash-'))

@@ -11,6 +11,7 @@ function open(name: string): Promise<Cache> {
   return storage.open(name)
 }
 
+/** The worker's (or page's) origin, where every key of every cache:// store lives. */
 function origin(): string {
   return new URL(globalThis.location?.href ?? 'http://localhost/').origin
 }
@@ -70,6 +71,7 @@ export async function getFile(store: string, key: string): Promise<StoredFile | 
 // the new one, so a crash during that copy would lose both: the whole pending copy is read instead.
 const PENDING = 'https://swasgi.invalid/pending/'
 
+/** What the pending URLs for `url` share before their query. */
 function pendingBase(url: string): string {
   return PENDING + encodeURIComponent(url)
 }
@@ -134,10 +136,11 @@ export async function deleteFile(store: string, key: string): Promise<boolean> {
 /** Lists the keys of the store's entries on this origin (pending copies too), Workbox revisions removed. */
 export async function listKeys(store: string): Promise<string[]> {
   const cache = await open(store)
+  const here = origin()
   const keys = new Set<string>()
   for (const request of await cache.keys()) {
     const url = new URL(withoutRevision(targetOf(request)))
-    if (url.origin === origin()) keys.add(keyOf(url))
+    if (url.origin === here) keys.add(keyOf(url))
   }
   return [...keys]
 }

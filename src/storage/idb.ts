@@ -1,5 +1,5 @@
 /** Files kept in IndexedDB through idb-keyval: one database per store name. */
-import { createStore, get, keys, promisifyRequest, set, type UseStore } from 'idb-keyval'
+import { createStore, get, keys, type UseStore } from 'idb-keyval'
 import type { StoredFile } from './types.js'
 
 // idb-keyval keeps one object store per database, so each store name gets its own database.
@@ -29,14 +29,66 @@ async function withStore<T>(name: string, operation: (store: UseStore) => Promis
   }
 }
 
-/** Reads the record stored under `key`. */
-export function getFile(store: string, key: string): Promise<StoredFile | undefined> {
-  return withStore(store, (s) => get<StoredFile>(key, s))
+/** A file as IndexedDB holds it: with its Blob, or its bytes where the browser refuses Blobs. */
+type FileRecord = StoredFile | BytesRecord
+
+interface BytesRecord extends Omit<StoredFile, 'blob'> {
+  bytes: ArrayBuffer
+  /** The name, when the file was a File. */
+  name?: string
+}
+
+// WebKit's private windows (and every WebDriver session) refuse Blobs, so the first refusal sends
+// every later write of this session straight to bytes.
+let blobsRefused = false
+
+/** Reads the record stored under `key`; either form comes back as the same StoredFile. */
+export async function getFile(store: string, key: string): Promise<StoredFile | undefined> {
+  const record = await withStore(store, (s) => get<FileRecord>(key, s))
+  if (!record || !('bytes' in record)) return record
+  const { bytes, name, ...file } = record
+  const options = { type: file.mediaType, lastModified: file.lastModified }
+  return { ...file, blob: name === undefined ? new Blob([bytes], options) : new File([bytes], name, options) }
 }
 
 /** Writes the record under `key`; IndexedDB replaces the old record atomically or not at all. */
-export function putFile(store: string, key: string, file: StoredFile): Promise<void> {
-  return withStore(store, (s) => set(key, file, s))
+export async function putFile(store: string, key: string, file: StoredFile): Promise<void> {
+  if (!blobsRefused) {
+    try {
+      return await write(store, key, file)
+    } catch (error) {
+      if (!refusesBlob(error)) throw error
+    }
+  }
+  await write(store, key, await toBytes(file))
+  blobsRefused = true
+}
+
+/** WebKit's `UnknownError: Error preparing Blob/File data…`, or a structured-clone failure. */
+function refusesBlob(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'UnknownError' || error.name === 'DataCloneError')
+}
+
+async function toBytes({ blob, ...file }: StoredFile): Promise<BytesRecord> {
+  return { ...file, bytes: await blob.arrayBuffer(), ...(blob instanceof File && { name: blob.name }) }
+}
+
+function write(store: string, key: string, record: FileRecord): Promise<void> {
+  return withStore(store, (s) =>
+    s('readwrite', (objectStore) => {
+      const request = objectStore.put(record, key)
+      return committed(objectStore.transaction, request)
+    }),
+  )
+}
+
+/** Settles with the transaction, rejecting with the failed request's error: WebKit leaves the transaction's null. */
+function committed(transaction: IDBTransaction, request: IDBRequest): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve()
+    transaction.onabort = transaction.onerror = () =>
+      reject(request.error ?? transaction.error ?? new Error('IndexedDB aborted the transaction without giving a reason'))
+  })
 }
 
 /** Deletes the record under `key`; resolves whether there was one. */
@@ -45,8 +97,7 @@ export function deleteFile(store: string, key: string): Promise<boolean> {
     s('readwrite', (objectStore) => {
       // Both requests in one transaction, so the answer describes the record actually deleted.
       const count = objectStore.count(key)
-      objectStore.delete(key)
-      return promisifyRequest(objectStore.transaction).then(() => count.result > 0)
+      return committed(objectStore.transaction, objectStore.delete(key)).then(() => count.result > 0)
     }),
   )
 }

@@ -131,3 +131,49 @@ test('a <video> plays a WebM from IndexedDB and seeks to the middle', async ({ c
   // The media element asks for byte ranges, and gets them.
   expect(ranges.some((range) => range.startsWith('bytes='))).toBe(true)
 })
+
+test.describe('cache:// keys cannot leave the origin', () => {
+  const hostile = ['//evil.test/x', '/%5C%5Cevil.test/x', '/%5C/evil.test/x', '/%2F%2Fevil.test/x', '/http://evil.test/x']
+
+  test('FileResponse never serves another origin entry for a hostile path', async ({ controlled: page }) => {
+    await page.evaluate(async () => {
+      const cache = await caches.open('assets')
+      for (const url of ['http://evil.test/x', 'http://evil.test/', 'http://evil.test/evil.test/x']) await cache.put(url, new Response('from another origin'))
+    })
+    for (const suffix of hostile) {
+      const r = await fetchIn(page, `/files/cache/${suffix}`)
+      expect(new TextDecoder().decode(new Uint8Array(r.body)), suffix).not.toContain('from another origin')
+      expect(r.status, suffix).not.toBe(200)
+    }
+  })
+
+  test('putFile with a hostile key writes only to this origin', async ({ controlled: page }) => {
+    const urls = await page.evaluate(async () => {
+      for (const key of ['/evil.test/lib.js', '//evil.test/lib.js', '\\evil.test\\lib.js', '%5C%5Cevil.test/lib.js', 'http://evil.test/lib.js', '\t//evil.test/lib.js']) {
+        await window.putFile(`cache://uploads/${key}`, 'poison')
+      }
+      return (await (await caches.open('uploads')).keys()).map((request) => request.url)
+    })
+    expect(urls).toHaveLength(6)
+    for (const url of urls) expect(new URL(url).origin, url).toBe(new URL(page.url()).origin)
+  })
+})
+
+test('reads during a cache:// overwrite get the old file or the new one, whole', async ({ controlled: page }) => {
+  const seen = await page.evaluate(async () => {
+    const path = 'cache://assets/overwritten.bin'
+    await window.putFile(path, new Uint8Array(1 << 20).fill(1))
+    let writing = true
+    const write = window.putFile(path, new Uint8Array(48 << 20).fill(2)).finally(() => (writing = false))
+    const seen = new Set<string>()
+    while (writing) {
+      const response = await fetch('/files/cache/overwritten.bin', { cache: 'no-store' })
+      const body = new Uint8Array(await response.arrayBuffer())
+      const whole = body.length > 0 && body.every((b) => b === body[0])
+      seen.add(`${response.status} ${body.length} ${whole ? `all ${body[0]}` : 'mixed'}`)
+    }
+    await write
+    return [...seen]
+  })
+  for (const answer of seen) expect(['200 1048576 all 1', '200 50331648 all 2']).toContain(answer)
+})

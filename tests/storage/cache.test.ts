@@ -186,3 +186,153 @@ describe('cache:// failures', () => {
     )
   })
 })
+
+describe('cache:// keys stay on the worker origin, in their cache', () => {
+  // What an attacker might append to `cache://files/` (from a URL path, an upload name, ...).
+  const hostile = [
+    '/evil.test/x',
+    '//evil.test',
+    '///evil.test/x',
+    '\\evil.test\\x',
+    '\\\\evil.test/x',
+    '/\\evil.test/x',
+    '%5C%5Cevil.test/x',
+    '%2F%2Fevil.test/x',
+    'http://evil.test/x',
+    'https:evil.test/x',
+    '@evil.test/x',
+    '\t//evil.test/x',
+    '\n/evil.test/x',
+    ' //evil.test/x',
+    '#//evil.test/x',
+    '?//evil.test/x',
+    '../x',
+    'a/../../x',
+    '%2e%2e/x',
+    '.%2E/x',
+    'a/%2E%2E/%2E%2E/x',
+    'a\\..\\..\\x',
+    'a\\%2e%2e\\%2e%2e\\x',
+    'x\0y',
+  ]
+
+  it.each(hostile)('%j is refused, or stays under http://localhost/ and reads back as itself', async (key) => {
+    vi.stubGlobal('location', { href: 'http://localhost/sw.js' })
+    await put('files', 'http://evil.test/x', 'from another origin')
+    await put('files', 'http://evil.test/', 'from another origin')
+    const path = `cache://files/${key}`
+    const written = await putFile(path, 'ours').then(
+      () => true,
+      (error: Error) => {
+        expect(error.message).toMatch(/^Could not write ".*": TypeError: Invalid file path |^Invalid file path /)
+        return false
+      },
+    )
+    const cache = await storage.open('files')
+    const ours = (await cache.keys()).map((request) => request.url).filter((url) => !url.startsWith('http://evil.test/'))
+    if (!written) {
+      expect(ours).toEqual([])
+      await expect(getFile(path)).rejects.toThrow(TypeError)
+      return
+    }
+    expect(ours).toHaveLength(1)
+    expect(ours[0]).toMatch(/^http:\/\/localhost\/[^]*$/)
+    expect(new URL(ours[0]).origin).toBe('http://localhost')
+    // Untouched, and never served in place of ours.
+    expect(await (await cache.match('http://evil.test/x'))!.text()).toBe('from another origin')
+    expect(await text(path)).toBe('ours')
+    // Nor resolved to some other key of the store.
+    expect(await getFile('cache://files/x')).toBeUndefined()
+    const [listed] = await listFiles('cache://files')
+    expect(await text(listed)).toBe('ours')
+  })
+
+  it.each(hostile)('reading %j never serves another origin entry', async (key) => {
+    await put('files', 'http://evil.test/x', 'from another origin')
+    await put('files', 'http://evil.test/', 'from another origin')
+    const file = await getFile(`cache://files/${key}`).catch((error: Error) => error)
+    if (file instanceof Error) expect(file).toBeInstanceOf(TypeError)
+    else expect(file).toBeUndefined()
+  })
+
+  it('keeps a fragment, a backslash and trailing spaces in the key instead of dropping them', async () => {
+    await putFile('cache://files/a.txt', 'plain')
+    for (const key of ['a.txt#x', 'a.txt ', 'a.txt\t', 'a\\b.txt']) await putFile(`cache://files/${key}`, key)
+    expect(await text('cache://files/a.txt')).toBe('plain')
+    expect(await text('cache://files/a.txt#x')).toBe('a.txt#x')
+    expect(await text('cache://files/a\\b.txt')).toBe('a\\b.txt')
+    expect(await text('cache://files/a/b.txt')).toBeUndefined()
+  })
+})
+
+describe('cache:// overwrites that die halfway', () => {
+  /** Makes the copy to the entry's own URL die after deleting the old entry, as a killed Chromium does. */
+  async function dieDuringCopy(url: string) {
+    const cache = await storage.open('files')
+    const put = cache.put.bind(cache)
+    vi.spyOn(cache, 'put').mockImplementation(async (info, response) => {
+      if (String(info instanceof Request ? info.url : info) !== url) return put(info, response)
+      await cache.delete(url)
+      throw new Error('browser killed')
+    })
+  }
+
+  it('a write that dies while writing the new bytes leaves the old file', async () => {
+    await putFile('cache://files/a.bin', 'version 1')
+    vi.spyOn(await storage.open('files'), 'put').mockRejectedValueOnce(new Error('browser killed'))
+    await expect(putFile('cache://files/a.bin', 'version 2')).rejects.toThrow('browser killed')
+    expect(await text('cache://files/a.bin')).toBe('version 1')
+    expect(await listFiles('cache://files')).toEqual(['cache://files/a.bin'])
+  })
+
+  it('a write that dies while replacing the old entry leaves the new file, whole', async () => {
+    await putFile('cache://files/a.bin', 'version 1', { lastModified: Date.UTC(2024, 0, 1) })
+    await dieDuringCopy('http://localhost/a.bin')
+    await expect(putFile('cache://files/a.bin', 'version 2', { lastModified: Date.UTC(2025, 0, 1) })).rejects.toThrow('browser killed')
+    vi.restoreAllMocks()
+    expect(await getFile('cache://files/a.bin')).toMatchObject({ size: 9, lastModified: Date.UTC(2025, 0, 1), mediaType: 'application/octet-stream' })
+    expect(await text('cache://files/a.bin')).toBe('version 2')
+    expect(await listFiles('cache://files')).toEqual(['cache://files/a.bin'])
+  })
+
+  it('the next write and deleteFile clean up what a dead write left', async () => {
+    await dieDuringCopy('http://localhost/a.bin')
+    await putFile('cache://files/a.bin', 'version 1').catch(() => {})
+    vi.restoreAllMocks()
+    const cache = await storage.open('files')
+    expect(await cache.keys()).toHaveLength(1)
+    await putFile('cache://files/a.bin', 'version 2')
+    expect((await cache.keys()).map((request) => request.url)).toEqual(['http://localhost/a.bin'])
+    expect(await text('cache://files/a.bin')).toBe('version 2')
+
+    await dieDuringCopy('http://localhost/a.bin')
+    await putFile('cache://files/a.bin', 'version 3').catch(() => {})
+    vi.restoreAllMocks()
+    expect(await text('cache://files/a.bin')).toBe('version 3')
+    expect(await deleteFile('cache://files/a.bin')).toBe(true)
+    expect(await cache.keys()).toEqual([])
+    expect(await getFile('cache://files/a.bin')).toBeUndefined()
+  })
+
+  it('a left-over copy loses to a newer write that completed', async () => {
+    await dieDuringCopy('http://localhost/a.bin')
+    await putFile('cache://files/a.bin', 'dead write').catch(() => {})
+    vi.restoreAllMocks()
+    await putFile('cache://files/b.bin', 'other file')
+    await putFile('cache://files/a.bin', 'newer')
+    expect(await text('cache://files/a.bin')).toBe('newer')
+    expect(await listFiles('cache://files')).toEqual(['cache://files/a.bin', 'cache://files/b.bin'])
+  })
+
+  it('no key reads or deletes a pending copy of another file', async () => {
+    await dieDuringCopy('http://localhost/a.bin')
+    await putFile('cache://files/a.bin', 'pending').catch(() => {})
+    vi.restoreAllMocks()
+    const [pending] = await (await storage.open('files')).keys()
+    for (const key of [pending.url, `//${new URL(pending.url).host}${new URL(pending.url).pathname}`, 'a.bin?write']) {
+      expect(await getFile(`cache://files/${key}`)).toBeUndefined()
+      expect(await deleteFile(`cache://files/${key}`)).toBe(false)
+    }
+    expect(await text('cache://files/a.bin')).toBe('pending')
+  })
+})

@@ -153,3 +153,21 @@ describe('idb:// failures', () => {
     await expect(getFile('idb://closing2/a.txt')).rejects.toThrow('Could not read "idb://closing2/a.txt": InvalidStateError: The database connection is closing.')
   })
 })
+
+describe('idb:// keys stay in their store', () => {
+  it.each(['/evil/x', '\\\\evil\\x', '%5C%5Cevil/x', 'http://evil.test/x', '%2F..%2Fother/x', 'a\\..\\..\\x', '__proto__', 'constructor', '../x', 'a/../../x', '%2e%2e/x', 'x\0y'])(
+    '%j is refused, or stored under exactly itself',
+    async (key) => {
+      await putFile('idb://other/x', 'other store')
+      const path = `idb://confined/${key}`
+      const stored = await putFile(path, 'ours').then(
+        () => true,
+        (error: Error) => (expect(error).toBeInstanceOf(TypeError), false),
+      )
+      expect(await listFiles('idb://confined')).toEqual(stored ? [path] : [])
+      if (stored) expect(await text(path)).toBe('ours')
+      expect(await text('idb://other/x')).toBe('other store')
+      if (stored) await deleteFile(path)
+    },
+  )
+})

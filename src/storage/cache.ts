@@ -76,9 +76,13 @@ function pendingBase(url: string): string {
   return PENDING + encodeURIComponent(url)
 }
 
-/** A pending URL for one write of `url`; the zero-padded time sorts writes by age. */
+// Strictly increasing in this worker, so two writes within one millisecond still sort by age.
+let lastWrite = 0
+
+/** A pending URL for one write of `url`; the zero-padded stamp sorts writes by age. */
 function pendingUrl(url: string): string {
-  return `${pendingBase(url)}?write=${String(Date.now()).padStart(15, '0')}-${Math.random().toString(36).slice(2)}`
+  lastWrite = Math.max(Date.now(), lastWrite + 1)
+  return `${pendingBase(url)}?write=${String(lastWrite).padStart(15, '0')}-${Math.random().toString(36).slice(2)}`
 }
 
 /** The pending copies of `url`, newest first. */

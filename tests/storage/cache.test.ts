@@ -314,6 +314,21 @@ describe('cache:// overwrites that die halfway', () => {
     expect(await getFile('cache://files/a.bin')).toBeUndefined()
   })
 
+  it('a dead write and the next one within the same millisecond: the next one still supersedes it', async () => {
+    for (let round = 0; round < 20; round++) {
+      vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000)
+      await dieDuringCopy('http://localhost/a.bin')
+      await putFile('cache://files/a.bin', 'dead write').catch(() => {})
+      vi.restoreAllMocks()
+      vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000)
+      await putFile('cache://files/a.bin', `round ${round}`)
+      vi.restoreAllMocks()
+      const cache = await storage.open('files')
+      expect((await cache.keys()).map((request) => request.url)).toEqual(['http://localhost/a.bin'])
+      expect(await text('cache://files/a.bin')).toBe(`round ${round}`)
+    }
+  })
+
   it('a left-over copy loses to a newer write that completed', async () => {
     await dieDuringCopy('http://localhost/a.bin')
     await putFile('cache://files/a.bin', 'dead write').catch(() => {})

@@ -1,7 +1,7 @@
 // IndexedDB that refuses Blobs, as WebKit's private windows (and WebDriver sessions) do.
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { encodeLatin1 } from '../../src/datastructures.js'
+import { encodeLatin1 } from '../../src/bytes.js'
 import { headerPairs, httpScope, recordingSend, scriptedReceive } from '../helpers/asgi.js'
 
 const REFUSAL = 'Error preparing Blob/File data to be stored in object store'

@@ -57,6 +57,11 @@ export function toBytes(content: unknown, charset: string): Uint8Array | undefin
   return undefined
 }
 
+/** The base64 text of `bytes`. */
+export function encodeBase64(bytes: Uint8Array): string {
+  return btoa(decodeLatin1(bytes))
+}
+
 /** The bytes that base64 `text` encodes; a TypeError names what is wrong with it. */
 export function decodeBase64(text: string, what = 'value'): Uint8Array {
   let binary: string

@@ -1,6 +1,7 @@
 /** `loadHar()`: a HAR and its attachments, fetched once into a file store and read from there after. */
 import { getFile, putFile } from '../storage/index.js'
-import type { Har, HarEntry } from './types.js'
+import { encodeBase64 } from '../bytes.js'
+import type { Har } from './types.js'
 
 /** Options of `loadHar()`. */
 export interface LoadHarOptions {
@@ -24,14 +25,22 @@ export async function loadHar(url: string | URL, options: LoadHarOptions): Promi
   if (stored) return parseHar(await stored.blob.text(), String(url))
   const response = await fetch(url)
   if (!response.ok) throw new Error(`Could not load the HAR ${String(url)}: HTTP ${response.status}`)
-  const text = await response.text()
-  const har = parseHar(text, String(url))
-  const files = [...new Set(har.log.entries.flatMap(attachments))]
-  for (let i = 0; i < files.length; i += PARALLEL) {
-    await Promise.all(files.slice(i, i + PARALLEL).map((file) => storeAttachment(file, response.url || String(url), store)))
-  }
-  await putFile(harPath, text, { mediaType: 'application/json' })
+  const har = parseHar(await response.text(), String(url))
+  const base = response.url || String(url)
+  // Recorded request bodies are read synchronously when entries are chosen: they go into the HAR.
+  const posted = har.log.entries.map((entry) => entry?.request?.postData).filter((post) => typeof post?._file === 'string')
+  await inBatches(posted, async (post) => {
+    const bytes = new Uint8Array(await (await fetchAttachment(post!._file!, base)).arrayBuffer())
+    Object.assign(post!, { text: encodeBase64(bytes), encoding: 'base64', _file: undefined })
+  })
+  const files = [...new Set(har.log.entries.map((entry) => entry?.response?.content?._file).filter((file) => typeof file === 'string'))]
+  await inBatches(files, async (file) => putFile(`${store}/${file}`, await fetchAttachment(file, base)))
+  await putFile(harPath, JSON.stringify(har), { mediaType: 'application/json' })
   return har
+}
+
+async function inBatches<T>(items: T[], run: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += PARALLEL) await Promise.all(items.slice(i, i + PARALLEL).map(run))
 }
 
 /** The key the HAR itself is stored under: its file name. */
@@ -51,16 +60,11 @@ function parseHar(text: string, url: string): Har {
   return har
 }
 
-function attachments(entry: HarEntry): string[] {
-  const files = [entry?.response?.content?._file]
-  return files.filter((file): file is string => typeof file === 'string')
-}
-
-async function storeAttachment(file: string, base: string, store: string): Promise<void> {
+/** An attachment named by the HAR at `base`: a file beside it, never one elsewhere. */
+async function fetchAttachment(file: string, base: string): Promise<Response> {
   const source = new URL(file, base)
-  // A HAR names files beside it; one that points elsewhere is refused rather than fetched.
   if (source.origin !== new URL(base).origin) throw new TypeError(`The HAR ${base} names an attachment on another origin: ${JSON.stringify(file)}`)
   const response = await fetch(source)
   if (!response.ok) throw new Error(`Could not load ${source.href}, an attachment of the HAR ${base}: HTTP ${response.status}`)
-  await putFile(`${store}/${file}`, response, { mediaType: response.headers.get('content-type') ?? undefined })
+  return response
 }

@@ -77,6 +77,8 @@ export function inlineBody(content: HarContent | undefined, what: string): Uint8
 }
 
 function postBody(postData: HarContent | undefined): Uint8Array | null {
+  // In a file loadHar() did not inline: unknown, so it matches nothing.
+  if (postData?._file !== undefined) return null
   try {
     return inlineBody(postData, 'a recorded request body')
   } catch {

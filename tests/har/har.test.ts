@@ -262,9 +262,19 @@ describe('loading', () => {
   })
 
   test('loadHar stores the attachments and the HAR once; later loads read the store', async () => {
+    const recording = har(
+      { url: 'http://site.test/a', file: 'a1b2.txt' },
+      { method: 'POST', url: 'http://site.test/q', postData: '', text: 'one' },
+      { method: 'POST', url: 'http://site.test/q', postData: '', text: 'two' },
+    )
+    // Playwright's content: 'attach' puts request bodies in files too.
+    recording.log.entries[1].request.postData!._file = 'p1.txt'
+    recording.log.entries[2].request.postData!._file = 'p2.txt'
     const files: Record<string, string> = {
-      'http://site.test/rec/session.har': JSON.stringify(har({ url: 'http://site.test/a', file: 'a1b2.txt' }, { url: 'http://site.test/b', text: 'inline' })),
+      'http://site.test/rec/session.har': JSON.stringify(recording),
       'http://site.test/rec/a1b2.txt': 'attached body',
+      'http://site.test/rec/p1.txt': 'q=1',
+      'http://site.test/rec/p2.txt': 'q=2',
     }
     const fetched: string[] = []
     vi.stubGlobal('fetch', async (url: string | URL) => {
@@ -273,14 +283,16 @@ describe('loading', () => {
       return Object.assign(new Response(body ?? 'missing', { status: body ? 200 : 404 }), {})
     })
     const loaded = await loadHar('http://site.test/rec/session.har', { store: 'idb://har-load' })
-    expect(loaded.log.entries).toHaveLength(2)
-    expect(fetched).toEqual(['http://site.test/rec/session.har', 'http://site.test/rec/a1b2.txt'])
+    expect(loaded.log.entries).toHaveLength(3)
+    expect(fetched).toEqual(['http://site.test/rec/session.har', 'http://site.test/rec/p1.txt', 'http://site.test/rec/p2.txt', 'http://site.test/rec/a1b2.txt'])
     expect(await (await getFile('idb://har-load/a1b2.txt'))!.blob.text()).toBe('attached body')
     const again = await loadHar('http://site.test/rec/session.har', { store: 'idb://har-load' })
-    expect(fetched).toHaveLength(2)
+    expect(fetched).toHaveLength(4)
     vi.unstubAllGlobals()
-    const response = await fetchFrom(harApp(again, { store: 'idb://har-load' }))('http://site.test/a')
-    expect(await response.text()).toBe('attached body')
+    const fetch = fetchFrom(harApp(again, { store: 'idb://har-load' }))
+    expect(await (await fetch('http://site.test/a')).text()).toBe('attached body')
+    // The request bodies were inlined, so they pick among the entries.
+    expect(await (await fetch('http://site.test/q', { method: 'POST', body: 'q=2' })).text()).toBe('two')
   })
 
   test('loadHar refuses an attachment on another origin and a missing one, naming them', async () => {

@@ -18,6 +18,7 @@ export default defineConfig({
         storage: 'src/storage/index.ts',
         client: 'src/client/index.ts',
         playwright: 'src/playwright/index.ts',
+        har: 'src/har/index.ts',
       },
       formats: ['es'],
     },

@@ -57,6 +57,31 @@ export function toBytes(content: unknown, charset: string): Uint8Array | undefin
   return undefined
 }
 
+/** The base64 text of `bytes`. */
+export function encodeBase64(bytes: Uint8Array): string {
+  return btoa(decodeLatin1(bytes))
+}
+
+/** The bytes that base64 `text` encodes; a TypeError names what is wrong with it. */
+export function decodeBase64(text: string, what = 'value'): Uint8Array {
+  let binary: string
+  try {
+    binary = atob(text)
+  } catch {
+    throw new TypeError(`${what} is not valid base64`)
+  }
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes
+}
+
+/** Whether two byte arrays hold the same bytes. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /** The bytes of several chunks, one after the other. */
 export function concatBytes(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]

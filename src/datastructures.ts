@@ -1,4 +1,4 @@
-import { decodeLatin1, encodeLatin1 } from './bytes.js'
+import { decodeLatin1, encodeLatin1, sameBytes } from './bytes.js'
 
 /** Headers as ASGI carries them: an ordered list of lower-cased latin-1 byte pairs. */
 export type RawHeaders = [Uint8Array, Uint8Array][]
@@ -37,12 +37,6 @@ export function rawHeadersFrom(init: HeadersInit | undefined | null): RawHeaders
     raw.push([encodeHeaderName(pair[0]), encodeHeaderValue(pair[0], pair[1])])
   }
   return raw
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 /**

@@ -49,3 +49,11 @@ export type ASGIApp = (scope: Scope, receive: Receive, send: Send) => Promise<vo
  * JavaScript). `handle()` supports it; `FileResponse` uses it.
  */
 export const BLOB_EXTENSION = 'http.response.blob'
+
+/**
+ * swasgi's network-error extension: when a server lists it in `scope.extensions`, an app may send
+ * `{ type: 'http.response.error' }` to answer with a network error (`Response.error()`: the page's
+ * fetch rejects, as when a connection drops) instead of a response. Sent after the body started,
+ * it breaks the body stream. `handle()` supports it; `harApp()`'s `notFound: 'abort'` uses it.
+ */
+export const NETWORK_ERROR_EXTENSION = 'http.response.error'

@@ -16,6 +16,13 @@ export interface FileResponseOptions extends ResponseOptions {
   filename?: string | null
   /** `attachment` (save) or `inline` (display); written as given. */
   contentDispositionType?: string
+  /** Where to read `path` from instead of swasgi/storage (`idb://`, `cache://`): a KV namespace, memory, … */
+  store?: FileStore
+}
+
+/** A store of files of your own: `getFile` resolves the file at `path`, or `undefined` when there is none. */
+export interface FileStore {
+  getFile(path: string): Promise<StoredFile | undefined>
 }
 
 const OCTET_STREAM = 'application/octet-stream'
@@ -47,12 +54,15 @@ export class FileResponse extends Response {
   declare filename: string | null
   /** `attachment` or `inline`. */
   declare contentDispositionType: string
+  /** The store `path` is read from, when not swasgi/storage. */
+  declare store: FileStore | undefined
 
   constructor(path: string, init?: number | FileResponseOptions) {
     const options: FileResponseOptions = responseOptions(init)
     super(path, options)
     this.filename = options.filename ?? null
     this.contentDispositionType = options.contentDispositionType ?? 'attachment'
+    this.store = options.store
     this.headers.setDefault('accept-ranges', 'bytes')
     if (this.filename !== null) this.headers.setDefault('content-disposition', contentDisposition(this.contentDispositionType, this.filename))
   }
@@ -65,7 +75,7 @@ export class FileResponse extends Response {
 
   /** Reads the file's metadata now (not at construction), then sends whichever answer the request calls for. */
   override async respond(scope: Scope, receive: Receive, send: Send): Promise<void> {
-    const file = await getFile(this.path)
+    const file = await (this.store ? this.store.getFile(this.path) : getFile(this.path))
     if (!file) throw new Error(`File at path ${this.path} does not exist.`)
     await this.answer(scope as HTTPScope, file)(scope, receive, send)
   }

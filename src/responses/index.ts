@@ -3,5 +3,5 @@ export { Response, HTMLResponse, PlainTextResponse, type Content, type ResponseI
 export { JSONResponse, UJSONResponse } from './json.js'
 export { RedirectResponse } from './redirect.js'
 export { StreamingResponse, type StreamChunk, type StreamContent } from './streaming.js'
-export { FileResponse, type FileResponseOptions } from './file.js'
+export { FileResponse, type FileResponseOptions, type FileStore } from './file.js'
 export type { CookieOptions, DeleteCookieOptions } from './cookies.js'

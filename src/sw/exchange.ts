@@ -1,5 +1,5 @@
 /** One request/response exchange between a Fetch Request and an ASGI app: receive, send, and the Response. */
-import { BLOB_EXTENSION, type ASGIApp, type HTTPScope, type Message } from '../types.js'
+import { BLOB_EXTENSION, NETWORK_ERROR_EXTENSION, type ASGIApp, type HTTPScope, type Message } from '../types.js'
 import type { RawHeaders } from '../datastructures.js'
 import { decodeLatin1, typeName } from '../bytes.js'
 import { ProtocolError, errorResponse } from './errors.js'
@@ -219,6 +219,7 @@ export class Exchange {
   /** Handles one message; returns a promise only when the app must wait (onSetCookie, backpressure). */
   private sendMessage(message: Message): Promise<void> | void {
     const type = message?.type
+    if (type === NETWORK_ERROR_EXTENSION && this.phase !== 'done') return this.networkError()
     if (this.phase === 'start') {
       if (type !== 'http.response.start') throw new Error(`Expected ASGI message 'http.response.start', but got ${describe(message)}`)
       const pending = this.begin(message)
@@ -246,6 +247,17 @@ export class Exchange {
     if (more) {
       // A stream is on its way: stop holding the worker now (a long stream is cut at 5 minutes).
       return room ? room.then(() => this.releaseLifetime?.()) : this.releaseLifetime?.()
+    }
+    this.phase = 'done'
+    this.disconnect()
+  }
+
+  /** The NETWORK_ERROR_EXTENSION message: a network error before the response, else a broken body stream. */
+  private networkError(): void {
+    if (this.phase === 'start') this.resolveResult(Response.error())
+    else {
+      this.openStream()
+      this.controller?.error(new TypeError('network error (http.response.error)'))
     }
     this.phase = 'done'
     this.disconnect()

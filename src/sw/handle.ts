@@ -1,4 +1,4 @@
-import { BLOB_EXTENSION, type ASGIApp, type HTTPScope } from '../types.js'
+import { BLOB_EXTENSION, NETWORK_ERROR_EXTENSION, type ASGIApp, type HTTPScope } from '../types.js'
 import type { RawHeaders } from '../datastructures.js'
 import { encodeLatin1 } from '../bytes.js'
 import { splitURL } from '../urls.js'
@@ -49,7 +49,7 @@ export function requestScope(request: Request, opts: HandleOptions, cookie?: str
     headers,
     client: opts.client,
     state: opts.state ? { ...opts.state } : {},
-    extensions: { [BLOB_EXTENSION]: {} },
+    extensions: { [BLOB_EXTENSION]: {}, [NETWORK_ERROR_EXTENSION]: {} },
   })
 }
 

@@ -523,3 +523,26 @@ describe('FileResponse through handle()', () => {
     expect(Number(response.headers.get('content-length'))).toBe(body.length)
   })
 })
+
+describe('FileResponse over a store of your own (the store option)', () => {
+  const asked: string[] = []
+  const store = {
+    async getFile(path: string) {
+      asked.push(path)
+      return path === 'in-memory.bin' ? { blob: new Blob([DATA]), size: DATA.length, lastModified: MODIFIED, mediaType: 'application/x-test' } : undefined
+    },
+  }
+
+  it('reads the path from that store, with ranges and validators as from any other', async () => {
+    const whole = await fetchFrom(new FileResponse('in-memory.bin', { store }))
+    expect([whole.status, whole.header('content-type'), whole.header('etag')]).toEqual([200, 'application/x-test', ETAG])
+    expect(whole.body).toEqual(DATA)
+    const part = await fetchFrom(new FileResponse('in-memory.bin', { store }), { range: 'bytes=10-19' })
+    expect([part.status, part.body]).toEqual([206, bytes(10, 19)])
+    expect(asked).toEqual(['in-memory.bin', 'in-memory.bin'])
+  })
+
+  it('a file it does not have is missing, as in the built-in stores', async () => {
+    await expect(fetchFrom(new FileResponse('nothing.bin', { store }))).rejects.toThrow('File at path nothing.bin does not exist.')
+  })
+})

@@ -396,7 +396,7 @@ describe('the http.response.blob extension', () => {
     }
 
   test('is offered in the scope', async () => {
-    expect((await echoed(new Request('http://x/'))).extensions).toEqual({ 'http.response.blob': {} })
+    expect((await echoed(new Request('http://x/'))).extensions).toEqual({ 'http.response.blob': {}, 'http.response.error': {} })
   })
 
   test('a Blob becomes the body as it is', async () => {

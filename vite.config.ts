@@ -18,11 +18,12 @@ export default defineConfig({
         storage: 'src/storage/index.ts',
         client: 'src/client/index.ts',
         playwright: 'src/playwright/index.ts',
+        node: 'src/node/index.ts',
       },
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^workbox-/, 'idb-keyval', /^mime/, /^@playwright\//],
+      external: [/^workbox-/, 'idb-keyval', /^mime/, /^@playwright\//, /^node:/],
     },
   },
   test: {

@@ -21,6 +21,8 @@ export interface NodeServerOptions {
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void
 
 const EMPTY = new Uint8Array(0)
+const RESOLVED = Promise.resolve()
+const waitATick = () => {}
 // A Host header is a host name or address and a port: anything else (a '/', an '@') would change the URL's path or origin.
 const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(?::\d*)?$/
 const logError = (error: unknown) => console.error('swasgi: error in the ASGI app', error)
@@ -29,19 +31,25 @@ const logError = (error: unknown) => console.error('swasgi: error in the ASGI ap
 function nodeScope(request: IncomingMessage, opts: NodeServerOptions): HTTPScope | null {
   const socket = request.socket
   const https = (socket as { encrypted?: boolean }).encrypted === true
+  // rawHeaders, not headers: Node builds the headers object only when asked, at a cost.
+  const raw = request.rawHeaders
+  const headers: RawHeaders = []
+  let host: string | undefined
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase()
+    if (name === 'host') host ??= raw[i + 1]
+    headers.push([encodeLatin1(name), encodeLatin1(raw[i + 1])])
+  }
   const target = request.url ?? '/'
   let href: string
   if (target.startsWith('/')) {
-    const host = request.headers.host ?? `${socket.localAddress}:${socket.localPort}`
+    host ??= `${socket.localAddress}:${socket.localPort}`
     if (!HOST.test(host)) return null
     href = `${https ? 'https' : 'http'}://${host}${target}`
   } else {
     if (!URL.canParse(target)) return null // "*" (OPTIONS) and malformed targets
     href = target
   }
-  const raw = request.rawHeaders
-  const headers: RawHeaders = []
-  for (let i = 0; i < raw.length; i += 2) headers.push([encodeLatin1(raw[i].toLowerCase()), encodeLatin1(raw[i + 1])])
   const client: [string, number] | null = socket.remoteAddress ? [socket.remoteAddress, socket.remotePort ?? 0] : null
   return urlScope(splitURL(href), request.method ?? 'GET', { rootPath: opts.rootPath, headers, client, state: opts.state ? { ...opts.state } : {} })
 }
@@ -73,7 +81,13 @@ class NodeExchange {
 
   async run(app: ASGIApp, scope: HTTPScope): Promise<void> {
     try {
-      await app(scope, () => this.receive(), (message) => this.send(message))
+      await app(scope, () => this.receive(), (message) => {
+        try {
+          return this.send(message) ?? RESOLVED
+        } catch (error) {
+          return Promise.reject(error) // as an async send would
+        }
+      })
       if (this.phase === 'start') throw new ProtocolError('the ASGI app returned without starting a response')
       if (this.phase === 'body') throw new ProtocolError('the ASGI app returned before finishing the response body (more_body was never false)')
     } catch (error) {
@@ -120,7 +134,8 @@ class NodeExchange {
     return { type: 'http.request', body: new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength), more_body: true }
   }
 
-  private async send(message: Message): Promise<void> {
+  /** The app's `send`; a promise only when the app must wait for the socket to drain. */
+  private send(message: Message): Promise<void> | void {
     const type = message?.type
     if (this.phase === 'start') {
       if (type !== 'http.response.start') throw new Error(`Expected ASGI message 'http.response.start', but got ${describe(message)}`)
@@ -132,8 +147,9 @@ class NodeExchange {
       this.response.writeHead(status as number, flatHeaders(message.headers))
       this.phase = 'body'
       this.unsent = true
-      // A stream whose first chunk is slow gets its headers now (an EventSource waits for them).
-      setImmediate(() => {
+      // A stream whose first chunk is slow gets its headers a few microtasks later (an EventSource
+      // waits for them); a whole body, sent right after the start, goes out with them in one write.
+      void RESOLVED.then(waitATick).then(waitATick).then(() => {
         if (this.unsent && !this.gone) this.response.flushHeaders()
         this.unsent = false
       })
@@ -154,7 +170,7 @@ class NodeExchange {
       return
     }
     if (chunk.byteLength && !response.write(chunk)) {
-      await new Promise<void>((resolve) => {
+      return new Promise<void>((resolve) => {
         const wake = () => {
           response.off('drain', wake)
           this.drained = null

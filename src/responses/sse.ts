@@ -85,6 +85,7 @@ function isIterable(value: unknown): value is AsyncIterable<EventItem> | Iterabl
 }
 
 const DONE: IteratorResult<Uint8Array> = { done: true, value: undefined }
+const closeFailed = (error: unknown) => console.error('swasgi: an EventSourceResponse generator failed while closing after its client left', error)
 
 /**
  * The encoded stream: the app's events, with a ping after each `ping` seconds of silence. A plain
@@ -127,7 +128,11 @@ class EventStream implements AsyncIterableIterator<Uint8Array> {
     }
     new Promise<IteratorResult<EventItem>>((resolve) => resolve(events.next())).then(
       (next) => settle({ next }),
-      (error: unknown) => settle({ error }),
+      (error: unknown) => {
+        // After the client left nobody reads it: only the abort's own reason is expected here.
+        if (this.finished && error !== this.controller.signal.reason) closeFailed(error)
+        settle({ error })
+      },
     )
   }
 
@@ -169,12 +174,19 @@ class EventStream implements AsyncIterableIterator<Uint8Array> {
     }
   }
 
-  /** The client left (or the response failed): abort the signal, then close the app's iterator so that its `finally` runs. */
+  /**
+   * The client left (or the response failed): abort the signal, then close the app's iterator so
+   * that its `finally` runs. While the app is still awaiting inside its generator, that close waits
+   * behind the await, which may never end: the response does not wait for it then.
+   */
   async return(): Promise<IteratorResult<Uint8Array>> {
     if (this.finished) return DONE
     this.stop()
     this.wake?.()
-    await this.events?.return?.()
+    const closing = this.events?.return?.()
+    if (this.awaiting && !this.arrived) {
+      Promise.resolve(closing).catch(closeFailed)
+    } else await closing
     return DONE
   }
 

@@ -182,8 +182,47 @@ describe('EventSourceResponse', () => {
     await vi.waitFor(() => expect(bodies(send.messages)).toEqual(['data: hello\r\n\r\n']))
     receive.disconnect()
     await done
-    expect(log).toEqual(['finally'])
+    await vi.waitFor(() => expect(log).toEqual(['finally']), { timeout: 50 })
     expect(bodies(send.messages)).toEqual(['data: hello\r\n\r\n'])
+  })
+
+  test('the client leaving while the generator waits on something that ignores the signal still ends the response', async () => {
+    const receive = scriptedReceive()
+    const send = recordingSend()
+    const done = new EventSourceResponse(async function* () {
+      yield 'hello'
+      await new Promise(() => {}) // never settles, and no signal to cut it short
+    })(httpScope(), receive, send)
+    await vi.waitFor(() => expect(bodies(send.messages)).toEqual(['data: hello\r\n\r\n']))
+    receive.disconnect()
+    const ended = await Promise.race([done.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still running after 1 s'), 1000))])
+    expect(ended).toBe('ended')
+  })
+
+  test("an error in such a generator's finally, once its wait ends, is logged with what happened", async () => {
+    const errors: unknown[][] = []
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args))
+    try {
+      let release!: () => void
+      const receive = scriptedReceive()
+      const done = new EventSourceResponse(async function* () {
+        try {
+          yield 'hello'
+          await new Promise<void>((resolve) => (release = resolve))
+        } finally {
+          throw new Error('cleanup failed')
+        }
+      })(httpScope(), receive, recordingSend())
+      await vi.waitFor(() => expect(release).toBeTypeOf('function'))
+      receive.disconnect()
+      await done
+      release()
+      await vi.waitFor(() => expect(errors).toHaveLength(1))
+      expect(errors[0][0]).toMatch(/EventSourceResponse generator failed while closing after its client left/)
+      expect(String(errors[0][1])).toBe('Error: cleanup failed')
+    } finally {
+      spy.mockRestore()
+    }
   })
 
   test('the client leaving while a ping is due stops the stream and its timer', async () => {

@@ -19,11 +19,12 @@ export default defineConfig({
         client: 'src/client/index.ts',
         playwright: 'src/playwright/index.ts',
         har: 'src/har/index.ts',
+        node: 'src/node/index.ts',
       },
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^workbox-/, 'idb-keyval', /^mime/, /^@playwright\//],
+      external: [/^workbox-/, 'idb-keyval', /^mime/, /^@playwright\//, /^node:/],
     },
   },
   test: {

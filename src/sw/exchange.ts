@@ -110,7 +110,8 @@ export class Exchange {
     try {
       await this.app(this.scope, this.nextMessage.bind(this), this.send.bind(this))
       if (this.phase === 'start') throw new ProtocolError('the ASGI app returned without starting a response')
-      if (this.phase === 'body') throw new ProtocolError('the ASGI app returned before finishing the response body (more_body was never false)')
+      // An app that stops streaming because the client left has done right.
+      if (this.phase === 'body' && !this.gone) throw new ProtocolError('the ASGI app returned before finishing the response body (more_body was never false)')
     } catch (error) {
       this.fail(error)
     } finally {

@@ -8,9 +8,12 @@ import {
   JSONResponse,
   PlainTextResponse,
   RedirectResponse,
+  EventSourceResponse,
+  Request,
   Response,
   StreamingResponse,
   UJSONResponse,
+  lastEventId,
 } from '../../../../src/index.js'
 import type { ASGIApp, HTTPScope, Receive } from '../../../../src/types.js'
 
@@ -22,6 +25,13 @@ const header = (scope: HTTPScope, name: string) => {
 
 /** What the worker observed, for the tests to read back. */
 const observed: Record<string, unknown> = {}
+
+/** A wait that the client leaving cuts short. */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true })
+  })
 
 async function readBody(receive: Receive): Promise<number[]> {
   const sizes: number[] = []
@@ -72,6 +82,29 @@ const app: ASGIApp = async (scope, receive, send) => {
         }
       }
       return answer(new StreamingResponse(ticks(), { mediaType: 'text/plain' }))
+    }
+    case '/api/sse': {
+      // n events `delay` ms apart, numbered on from the last id the client saw, then the end (the
+      // client reconnects after `retry` ms). Each connection records what it was told.
+      const request = new Request(s, receive)
+      const n = Number(q.get('n') ?? 3)
+      const delay = Number(q.get('delay') ?? 200)
+      const from = Number(lastEventId(request) ?? 0)
+      const connections = (observed.sse ??= []) as unknown[]
+      connections.push({ header: request.headers.get('last-event-id'), lastEventId: lastEventId(request) })
+      observed.sseFinally = false
+      const events = async function* (signal: AbortSignal) {
+        try {
+          yield { retry: Number(q.get('retry') ?? 100), comment: 'hello' }
+          for (let i = from + 1; i <= from + n; i++) {
+            if (i > from + 1) await sleep(delay, signal)
+            yield { id: String(i), event: q.get('event') ?? undefined, data: `${i}\n${Date.now()}` }
+          }
+        } finally {
+          observed.sseFinally = true
+        }
+      }
+      return answer(new EventSourceResponse(events))
     }
     case '/api/upload':
       return answer(new JSONResponse({ sizes: await readBody(receive) }))

@@ -1,0 +1,214 @@
+// The app served over node:http, driven by real curl and by node's own http client.
+import { execFile } from 'node:child_process'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createServer } from '../../src/node/index.js'
+import { App, EventSourceResponse, JSONResponse, PlainTextResponse, Route, StreamingResponse, type Request } from '../../src/index.js'
+import type { ASGIApp, HTTPScope } from '../../src/types.js'
+
+const run = promisify(execFile)
+const PORT = 5710
+
+/** What the app observed, for the tests to read back. */
+const seen: { disconnect?: string; producedWhilePaused?: number; produced: number } = { produced: 0 }
+let released: (() => void) | null = null
+
+const raw: ASGIApp = async (scope, receive, send) => {
+  // Reads the body message by message, reporting each size.
+  const sizes: number[] = []
+  for (;;) {
+    const message = await receive()
+    if (message.type !== 'http.request') break
+    sizes.push((message.body as Uint8Array).byteLength)
+    if (!message.more_body) break
+  }
+  await new JSONResponse({ sizes })(scope, receive, send)
+}
+
+const app = new App({
+  routes: [
+    new Route('/echo', (request: Request) => {
+      const scope = request.scope as HTTPScope
+      return new JSONResponse({
+        method: request.method,
+        path: scope.path,
+        rawPath: new TextDecoder().decode(scope.raw_path),
+        query: Object.fromEntries(request.queryParams),
+        host: request.headers.get('host'),
+        agent: request.headers.get('user-agent'),
+        client: request.client?.host,
+        scheme: scope.scheme,
+        server: scope.server,
+      })
+    }, { methods: ['GET', 'POST'] }),
+    new Route('/slow', () => {
+      async function* ticks() {
+        for (let i = 0; i < 3; i++) {
+          if (i) await new Promise((r) => setTimeout(r, 200))
+          yield `${i}:${Date.now()}\n`
+        }
+      }
+      return new StreamingResponse(ticks(), { mediaType: 'text/plain' })
+    }),
+    new Route('/big', () => {
+      seen.produced = 0
+      async function* chunks() {
+        for (let i = 0; i < 400; i++) {
+          seen.produced++
+          yield new Uint8Array(64 * 1024)
+        }
+      }
+      return new StreamingResponse(chunks())
+    }),
+    new Route('/events', () => {
+      seen.disconnect = undefined
+      return new EventSourceResponse(async function* (signal) {
+        try {
+          yield { event: 'greeting', data: 'hello\nworld', id: '1' }
+          await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
+        } finally {
+          seen.disconnect = 'generator closed'
+          released?.()
+        }
+      })
+    }),
+    new Route('/fail', () => {
+      throw new Error('deliberate')
+    }),
+    new Route('/cookie', () => {
+      const response = new PlainTextResponse('ok')
+      response.setCookie('a', '1')
+      response.setCookie('b', '2', { httpOnly: true })
+      return response
+    }),
+  ],
+})
+
+// The upload route hands the raw ASGI app its receive; simpler as a raw app mounted by path.
+const server = createServer(async (scope, receive, send) => {
+  if (scope.type === 'http' && (scope as HTTPScope).path === '/upload') return raw(scope, receive, send)
+  return app(scope, receive, send)
+}, { onError: () => {} })
+const base = `http://127.0.0.1:${PORT}`
+
+beforeAll(() => new Promise<void>((resolve) => server.listen(PORT, '127.0.0.1', resolve)))
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+const curl = async (...args: string[]) => (await run('/usr/bin/curl', ['-s', '--max-time', '5', ...args])).stdout
+
+function get(path: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => httpRequest(`${base}${path}`, { headers }, resolve).on('error', reject).end())
+}
+
+describe('createServer (node:http)', () => {
+  test('curl: status, headers and a JSON body; the scope has the path, query, host and client', async () => {
+    const out = await curl('-i', '-A', 'curl-test', `${base}/echo?x=1&y=%C3%A9`)
+    const [head, body] = out.split('\r\n\r\n')
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(head).toMatch(/\r\ncontent-length: \d+\r\n/)
+    expect(head).toMatch(/\r\ncontent-type: application\/json\r\n/)
+    expect(JSON.parse(body)).toEqual({
+      method: 'GET',
+      path: '/echo',
+      rawPath: '/echo',
+      query: { x: '1', y: 'é' },
+      host: `127.0.0.1:${PORT}`,
+      agent: 'curl-test',
+      client: '127.0.0.1',
+      scheme: 'http',
+      server: ['127.0.0.1', PORT],
+    })
+  })
+
+  test('curl: repeated set-cookie headers stay apart', async () => {
+    const head = await curl('-D', '-', '-o', '/dev/null', `${base}/cookie`)
+    expect(head.split('\r\n').filter((line) => line.startsWith('set-cookie'))).toEqual(['set-cookie: a=1; Path=/; SameSite=lax', 'set-cookie: b=2; HttpOnly; Path=/; SameSite=lax'])
+  })
+
+  test('a streamed response arrives chunk by chunk as it is produced', async () => {
+    const response = await get('/slow')
+    expect(response.headers['transfer-encoding']).toBe('chunked')
+    const arrivals: { at: number; made: number }[] = []
+    for await (const chunk of response) arrivals.push({ at: Date.now(), made: Number(String(chunk).split(':')[1]) })
+    expect(arrivals).toHaveLength(3)
+    for (const { at, made } of arrivals) expect(at - made).toBeLessThan(100)
+    expect(arrivals[2].at - arrivals[0].at).toBeGreaterThan(300)
+    expect(await curl(`${base}/slow`)).toMatch(/^0:\d+\n1:\d+\n2:\d+\n$/)
+  })
+
+  test('a request body streams in chunk by chunk (node chunks, curl chunked)', async () => {
+    const sizes = await new Promise<number[]>((resolve, reject) => {
+      const request = httpRequest(`${base}/upload`, { method: 'POST' }, async (response) => {
+        let text = ''
+        for await (const chunk of response) text += chunk
+        resolve(JSON.parse(text).sizes)
+      }).on('error', reject)
+      let sent = 0
+      const tick = () => {
+        if (sent++ === 3) return void request.end()
+        request.write(new Uint8Array(1000))
+        setTimeout(tick, 80)
+      }
+      tick()
+    })
+    expect(sizes).toEqual([1000, 1000, 1000, 0])
+    const chunked = JSON.parse(await curl('-H', 'Transfer-Encoding: chunked', '--data-binary', 'hello', `${base}/upload`))
+    expect(chunked.sizes.reduce((a: number, b: number) => a + b, 0)).toBe(5)
+    expect(chunked.sizes.at(-1)).toBe(0)
+  })
+
+  test('backpressure: while the client does not read, the app is held back', async () => {
+    const response = await get('/big')
+    response.pause()
+    await new Promise((r) => setTimeout(r, 500))
+    const whilePaused = seen.produced
+    // 400 chunks of 64 KiB = 25 MiB; socket and stream buffers hold a small part of it.
+    expect(whilePaused).toBeLessThan(100)
+    let bytes = 0
+    response.on('data', (chunk: Buffer) => (bytes += chunk.length))
+    response.resume()
+    await new Promise((r) => response.on('end', r))
+    expect(bytes).toBe(400 * 64 * 1024)
+    expect(seen.produced).toBe(400)
+  })
+
+  test('Server-Sent Events: headers at once, frames as produced; the client leaving ends the generator (http.disconnect)', async () => {
+    const closed = new Promise<void>((resolve) => (released = resolve))
+    const response = await get('/events')
+    expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8')
+    expect(response.headers['cache-control']).toBe('no-store')
+    expect(response.headers['x-accel-buffering']).toBe('no')
+    const first = await new Promise<string>((resolve) => response.once('data', (chunk) => resolve(String(chunk))))
+    expect(first).toBe('id: 1\r\nevent: greeting\r\ndata: hello\r\ndata: world\r\n\r\n')
+    expect(seen.disconnect).toBeUndefined()
+    response.destroy()
+    await closed
+    expect(seen.disconnect).toBe('generator closed')
+  })
+
+  test('curl -N reads the event stream until its own timeout cuts it', async () => {
+    const closed = new Promise<void>((resolve) => (released = resolve))
+    const out = await run('/usr/bin/curl', ['-s', '-N', '--max-time', '1', `${base}/events`]).catch((error: { stdout: string; code: number }) => {
+      expect(error.code).toBe(28) // curl's "operation timed out"
+      return error
+    })
+    expect(out.stdout).toBe('id: 1\r\nevent: greeting\r\ndata: hello\r\ndata: world\r\n\r\n')
+    await closed
+  })
+
+  test('an app error before the response is a 500; a bad Host is a 400', async () => {
+    expect(await curl('-i', `${base}/fail`)).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n[\s\S]*\r\n\r\nInternal Server Error$/)
+    expect(await curl('-o', '/dev/null', '-w', '%{http_code}', '-H', 'Host: evil.test/admin', `${base}/echo`)).toBe('400')
+    expect(await curl('-o', '/dev/null', '-w', '%{http_code}', `${base}/nowhere`)).toBe('404')
+  })
+
+  test('HEAD gets the headers without a body', async () => {
+    const response = await new Promise<IncomingMessage>((resolve, reject) => httpRequest(`${base}/echo`, { method: 'HEAD' }, resolve).on('error', reject).end())
+    let bytes = 0
+    for await (const chunk of response) bytes += (chunk as Buffer).length
+    expect(response.statusCode).toBe(200)
+    expect(Number(response.headers['content-length'])).toBeGreaterThan(0)
+    expect(bytes).toBe(0)
+  })
+})

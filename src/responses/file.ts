@@ -1,7 +1,7 @@
 import { guessWebMediaType } from '../webmediatypes.js'
 import { runBackground } from '../background.js'
 import { BLOB_EXTENSION, type HTTPScope, type Receive, type Scope, type Send } from '../types.js'
-import { MutableHeaders } from '../datastructures.js'
+import { MutableHeaders, encodeHeaderValue } from '../datastructures.js'
 import { encodeLatin1 } from '../bytes.js'
 import { quote } from '../urls.js'
 import { getFile, type StoredFile } from '../storage/index.js'
@@ -47,10 +47,13 @@ export class FileResponse extends Response {
   declare filename: string | null
   /** `attachment` or `inline`. */
   declare contentDispositionType: string
+  /** Where the guessed content-type goes once the file is read: after the headers given at construction. */
+  declare private contentTypeAt: number
 
   constructor(path: string, init?: number | FileResponseOptions) {
     const options: FileResponseOptions = responseOptions(init)
     super(path, options)
+    this.contentTypeAt = this.headers.size
     this.filename = options.filename ?? null
     this.contentDispositionType = options.contentDispositionType ?? 'attachment'
     this.headers.setDefault('accept-ranges', 'bytes')
@@ -104,7 +107,11 @@ export class FileResponse extends Response {
   /** This response's headers completed with what the stored file tells (a copy: an instance serves many requests). */
   private fileHeaders(file: StoredFile): MutableHeaders {
     const headers = this.headers.copy()
-    if (!headers.has('content-type')) headers.append('content-type', withCharset(this.guessMediaType(file), this.charset))
+    if (!headers.has('content-type')) {
+      // Starlette's place for it, ahead of accept-ranges and content-disposition, which are set now.
+      const value = encodeHeaderValue('content-type', withCharset(this.guessMediaType(file), this.charset))
+      headers.raw.splice(Math.min(this.contentTypeAt, headers.size), 0, [encodeLatin1('content-type'), value])
+    }
     headers.setDefault('content-length', String(file.size))
     headers.setDefault('last-modified', new Date(file.lastModified).toUTCString())
     // Size and time are enough to tell versions apart, and cost nothing, unlike hashing the bytes.

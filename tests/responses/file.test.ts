@@ -66,8 +66,8 @@ describe('FileResponse: a plain GET', () => {
     const answer = await get()
     expect(answer.status).toBe(200)
     expect(answer.headers).toEqual([
-      ['accept-ranges', 'bytes'],
       ['content-type', 'application/octet-stream'],
+      ['accept-ranges', 'bytes'],
       ['content-length', '1000'],
       ['last-modified', LAST_MODIFIED],
       ['etag', ETAG],
@@ -83,6 +83,27 @@ describe('FileResponse: a plain GET', () => {
       ['accept-ranges', 'bytes'],
       ['content-disposition', 'attachment; filename="x.txt"'],
     ])
+  })
+
+  it('orders its headers as Starlette does: the given ones, content-type, accept-ranges, content-disposition, then the file’s', async () => {
+    const response = new FileResponse(PATH, { filename: 'data.bin', headers: { 'x-req': '1', 'cache-control': 'no-cache' } })
+    response.setCookie('session', 'abc')
+    expect((await fetchFrom(response)).headers.map(([name]) => name)).toEqual([
+      'x-req',
+      'cache-control',
+      'content-type',
+      'accept-ranges',
+      'content-disposition',
+      'set-cookie',
+      'content-length',
+      'last-modified',
+      'etag',
+    ])
+  })
+
+  it('keeps a given content-type or accept-ranges where the user put it', async () => {
+    const response = new FileResponse(PATH, { headers: { 'accept-ranges': 'none', 'content-type': 'font/woff2' } })
+    expect((await fetchFrom(response)).headers.map(([name]) => name)).toEqual(['accept-ranges', 'content-type', 'content-length', 'last-modified', 'etag'])
   })
 
   it('takes a bare status code as its second argument', async () => {
@@ -223,6 +244,18 @@ describe('FileResponse: single ranges (the RFC 9110 column of the range table)',
     expect(answer.body).toEqual(bytes(start, end))
   })
 
+  it('orders the headers as Starlette 1.x’s 206: the 200’s, content-length replaced in place, content-range last', async () => {
+    const answer = await get({ range: 'bytes=0-4' })
+    expect(answer.headers).toEqual([
+      ['content-type', 'application/octet-stream'],
+      ['accept-ranges', 'bytes'],
+      ['content-length', '5'],
+      ['last-modified', LAST_MODIFIED],
+      ['etag', ETAG],
+      ['content-range', 'bytes 0-4/1000'],
+    ])
+  })
+
   it.each(['bytes=1000-', 'bytes=-0', 'bytes=1000-1001, 5000-'])('%s → 416 with content-range bytes */1000 and no body', async (range) => {
     const background = vi.fn()
     const answer = await fetchFrom(new FileResponse(PATH, { background }), { range })
@@ -304,6 +337,8 @@ describe('FileResponse: multiple ranges', () => {
       `--${boundary}--`
     expect(Buffer.from(answer.body).toString('latin1')).toBe(expected)
     expect(answer.header('content-length')).toBe(String(expected.length))
+    // Starlette 1.x: content-type replaced in place, no content-range.
+    expect(answer.headers.map(([name]) => name)).toEqual(['content-type', 'accept-ranges', 'content-length', 'last-modified', 'etag'])
   })
 
   it('uses a fresh random boundary per response', async () => {

@@ -278,6 +278,26 @@ describe('FileResponse: single ranges (the RFC 9110 column of the range table)',
     expect([answer.status, answer.body.length]).toEqual([200, 1000])
   })
 
+  it('a 416 is Starlette 1.x’s, with the app’s own headers (Set-Cookie included) ahead of it', async () => {
+    const response = new FileResponse(PATH, { filename: 'data.bin', headers: { 'x-req': '1' } })
+    response.setCookie('session', 'abc')
+    const answer = await fetchFrom(response, { range: 'bytes=5000-' })
+    expect(answer.status).toBe(416)
+    expect(answer.headers).toEqual([
+      ['x-req', '1'],
+      ['set-cookie', 'session=abc; Path=/; SameSite=lax'],
+      ['content-range', 'bytes */1000'],
+      ['content-length', '0'],
+      ['content-type', 'text/plain; charset=utf-8'],
+    ])
+    // Without headers of the app's own, byte for byte Starlette 1.x's 416.
+    expect((await get({ range: 'bytes=5000-' })).headers).toEqual([
+      ['content-range', 'bytes */1000'],
+      ['content-length', '0'],
+      ['content-type', 'text/plain; charset=utf-8'],
+    ])
+  })
+
   it('ignores Range on methods other than GET', async () => {
     expect((await get({ range: 'bytes=0-4' }, 'POST')).status).toBe(200)
   })
@@ -378,14 +398,17 @@ describe('FileResponse: If-None-Match and If-Modified-Since', () => {
     ['its weak form (weak comparison)', `W/${ETAG}`],
     ['*', '*'],
     ['a list naming it', `"other", ${ETAG}`],
-  ])('If-None-Match: %s → 304 with the validators and no body', async (_, value) => {
+  ])('If-None-Match: %s → 304 with the validators and the app’s own headers, no body', async (_, value) => {
     const background = vi.fn()
-    const answer = await fetchFrom(new FileResponse(PATH, { background, headers: { 'cache-control': 'no-cache', 'x-other': '1' } }), {
-      'if-none-match': value,
-    })
+    const response = new FileResponse(PATH, { background, filename: 'data.bin', headers: { 'cache-control': 'no-cache', 'x-other': '1' } })
+    response.setCookie('session', 'abc')
+    const answer = await fetchFrom(response, { 'if-none-match': value })
     expect(answer.status).toBe(304)
+    // No metadata of a body it does not carry (RFC 9110 §15.4.5); Set-Cookie is not such metadata.
     expect(answer.headers).toEqual([
       ['cache-control', 'no-cache'],
+      ['x-other', '1'],
+      ['set-cookie', 'session=abc; Path=/; SameSite=lax'],
       ['last-modified', LAST_MODIFIED],
       ['etag', ETAG],
     ])
@@ -449,6 +472,19 @@ describe('FileResponse: If-Match and If-Unmodified-Since', () => {
 
   it('If-Match fails before If-None-Match or Range is looked at', async () => {
     expect((await get({ 'if-match': '"x"', 'if-none-match': ETAG, range: 'bytes=0-4' })).status).toBe(412)
+  })
+
+  it('a 412 keeps the app’s own headers (Set-Cookie included), not the file’s', async () => {
+    const response = new FileResponse(PATH, { filename: 'data.bin', headers: { 'cache-control': 'no-cache' } })
+    response.setCookie('session', 'abc')
+    const answer = await fetchFrom(response, { 'if-match': '"x"' })
+    expect(answer.status).toBe(412)
+    expect(answer.headers).toEqual([
+      ['cache-control', 'no-cache'],
+      ['set-cookie', 'session=abc; Path=/; SameSite=lax'],
+      ['content-length', '0'],
+      ['content-type', 'text/plain; charset=utf-8'],
+    ])
   })
 })
 
@@ -548,6 +584,19 @@ describe('FileResponse through handle()', () => {
     expect([revalidated.status, revalidated.body, revalidated.headers.get('etag')]).toEqual([304, null, ETAG])
     const head = await app(new Request('http://localhost/data.bin', { method: 'HEAD' }))
     expect([head.status, head.body, head.headers.get('content-length')]).toEqual([200, null, '1000'])
+  })
+
+  it('hands a cookie set on the response to the jar whether it answers 200, 304, 412 or 416', async () => {
+    const response = new FileResponse(PATH)
+    response.setCookie('seen', '1')
+    const cookies: string[][] = []
+    const jarred = handle(response, { onSetCookie: (values) => void cookies.push(values), onError: (error) => expect.fail(String(error)) })
+    const statuses = []
+    for (const headers of [{}, { 'if-none-match': ETAG }, { 'if-match': '"x"' }, { range: 'bytes=5000-' }]) {
+      statuses.push((await jarred(new Request('http://localhost/data.bin', { headers }))).status)
+    }
+    expect(statuses).toEqual([200, 304, 412, 416])
+    expect(cookies).toEqual(Array(4).fill(['seen=1; Path=/; SameSite=lax']))
   })
 
   it('answers a multi-range request with a multipart body of the declared length', async () => {

@@ -623,7 +623,8 @@ describe('FileResponse through handle()', () => {
     const cookies: string[][] = []
     const jarred = handle(response, { onSetCookie: (values) => void cookies.push(values), onError: (error) => expect.fail(String(error)) })
     const statuses = []
-    for (const headers of [{}, { 'if-none-match': ETAG }, { 'if-match': '"x"' }, { range: 'bytes=5000-' }]) {
+    const requests: Record<string, string>[] = [{}, { 'if-none-match': ETAG }, { 'if-match': '"x"' }, { range: 'bytes=5000-' }]
+    for (const headers of requests) {
       statuses.push((await jarred(new Request('http://localhost/data.bin', { headers }))).status)
     }
     expect(statuses).toEqual([200, 304, 412, 416])

@@ -28,23 +28,12 @@ export function decodeLatin1(bytes: Uint8Array): string {
 }
 
 /**
- * UTF-8 bytes of a string; short ASCII text is copied directly, cheaper than a call into TextEncoder.
- * A lone surrogate throws (as Python's `str.encode` does) rather than becoming U+FFFD; `what`
- * names the text in that error.
+ * UTF-8 bytes of a string. A lone surrogate throws (as Python's `str.encode` does) rather than
+ * becoming U+FFFD; `what` names the text in that error.
  */
 export function encodeUTF8(text: string, what = 'Text'): Uint8Array {
-  const length = text.length
-  if (length > 32) return encodeWellFormed(text, what)
-  const bytes = new Uint8Array(length)
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i)
-    if (code > 0x7f) return encodeWellFormed(text, what)
-    bytes[i] = code
-  }
-  return bytes
-}
-
-function encodeWellFormed(text: string, what: string): Uint8Array {
+  const ascii = shortASCII(text)
+  if (ascii) return ascii
   // Cheap for text the engine stores one byte per character, which cannot hold a surrogate.
   if (!text.isWellFormed()) {
     const index = text.search(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/)
@@ -52,6 +41,24 @@ function encodeWellFormed(text: string, what: string): Uint8Array {
     throw new TypeError(`${what} contains a lone surrogate (U+${code} at index ${index}), which UTF-8 cannot encode`)
   }
   return utf8Encoder.encode(text)
+}
+
+/** `encodeUTF8` for text well-formed by construction (JSON.stringify's output), without the check. */
+export function encodeWellFormedUTF8(text: string): Uint8Array {
+  return shortASCII(text) ?? utf8Encoder.encode(text)
+}
+
+/** Short ASCII text copied directly, cheaper than a call into TextEncoder; undefined for any other text. */
+function shortASCII(text: string): Uint8Array | undefined {
+  const length = text.length
+  if (length > 32) return undefined
+  const bytes = new Uint8Array(length)
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i)
+    if (code > 0x7f) return undefined
+    bytes[i] = code
+  }
+  return bytes
 }
 
 /** Encodes text in `charset` ('utf-8' or 'latin-1'). */

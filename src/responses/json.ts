@@ -1,4 +1,4 @@
-import { concatBytes, encodeUTF8, typeName } from '../bytes.js'
+import { concatBytes, encodeWellFormedUTF8, typeName } from '../bytes.js'
 import { Response, type ResponseInit } from './response.js'
 
 /** How one dialect writes the things Python's and JavaScript's JSON disagree on. */
@@ -187,14 +187,14 @@ const ESCAPE_SLICE = 32768
 export function ujsonBytes(content: unknown): Uint8Array {
   const text = dumps(content, UJSON)
   // Only strings can hold a '/', so escaping it as '\/' over the whole text is safe.
-  if (!text.includes('/')) return encodeUTF8(text)
+  if (!text.includes('/')) return encodeWellFormedUTF8(text)
   // Escaping a large text in one go builds a second large string, which V8 is slow to allocate and
   // flatten: escape and encode it a slice at a time instead.
   const parts: Uint8Array[] = []
   for (let start = 0; start < text.length; ) {
     let end = start + ESCAPE_SLICE
     if ((text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++ // keep a surrogate pair together
-    parts.push(encodeUTF8(text.slice(start, end).replaceAll('/', '\\/')))
+    parts.push(encodeWellFormedUTF8(text.slice(start, end).replaceAll('/', '\\/')))
     start = end
   }
   return concatBytes(parts)
@@ -210,7 +210,7 @@ export class JSONResponse extends Response {
   }
 
   override render(content: unknown): Uint8Array {
-    return encodeUTF8(pythonJSON(content))
+    return encodeWellFormedUTF8(pythonJSON(content))
   }
 }
 

@@ -96,7 +96,9 @@ export class FileResponse extends Response {
     if (this.statusCode >= 200 && this.statusCode < 300) {
       const outcome = evaluatePreconditions(request, headers, method)
       if (outcome === 412) return new PlainTextResponse('', { statusCode: 412, headers: appHeaders(headers) })
-      if (outcome === 304) return new Response(null, { statusCode: 304, headers: appHeaders(headers, NOT_MODIFIED_METADATA), background: this.background })
+      if (outcome === 304) {
+        return new Response(null, { statusCode: 304, headers: appHeaders(headers, NOT_MODIFIED_METADATA), background: this.background })
+      }
     }
     // Range applies to a GET that would be a 200 (§14.2); HEAD is answered in full, headers only.
     if (method === 'GET' && this.statusCode === 200 && request.has('range') && ifRangeHolds(request.get('if-range'), headers)) {
@@ -120,7 +122,7 @@ export class FileResponse extends Response {
   private fileHeaders(file: StoredFile): MutableHeaders {
     const headers = this.headers.copy()
     if (!headers.has('content-type')) {
-      // Starlette's place for it, ahead of accept-ranges and content-disposition, which are set now.
+      // Starlette's place for it: ahead of the accept-ranges and content-disposition the constructor set.
       const value = encodeHeaderValue('content-type', withCharset(this.guessMediaType(file), this.charset))
       headers.raw.splice(Math.min(this.contentTypeAt, headers.size), 0, [encodeLatin1('content-type'), value])
     }

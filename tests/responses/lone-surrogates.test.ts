@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { HTMLResponse, PlainTextResponse, Response, StreamingResponse, UJSONResponse } from '../../src/responses/index.js'
-import { call, recordingSend, httpScope, scriptedReceive } from '../helpers/asgi.js'
+import { call, httpScope, recordingSend, scriptedReceive } from '../helpers/asgi.js'
 
 // Starlette encodes text with `str.encode("utf-8")`, which raises on a lone surrogate; a
 // TextEncoder would write U+FFFD instead and silently change the user's data.
@@ -8,7 +8,11 @@ const LONG = 'x'.repeat(40) // past the short-ASCII fast path, so that both path
 const lone = ['\ud800', 'a\udc00b', `${LONG}\ud83d`, `é${LONG}\udfff${LONG}`, `\ude00\ud83d`]
 
 describe('a lone surrogate in text is refused, not written as U+FFFD', () => {
-  test.each([Response, HTMLResponse, PlainTextResponse])('%o refuses it at construction, naming the problem', (cls) => {
+  test.each([
+    ['Response', Response],
+    ['HTMLResponse', HTMLResponse],
+    ['PlainTextResponse', PlainTextResponse],
+  ])('%s refuses it at construction, naming the problem', (_, cls) => {
     for (const text of lone) {
       expect(() => new cls(text)).toThrow(TypeError)
       expect(() => new cls(text)).toThrow(/lone surrogate .*U\+D[89A-F][0-9A-F]{2}.* UTF-8/)

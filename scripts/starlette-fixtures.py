@@ -8,14 +8,17 @@ status, every header byte and the body.
 
 Spec keys: class, content, url (RedirectResponse), init {statusCode, headers, mediaType},
 charset (a subclass with that charset), ops (calls made after construction), chunks
-(StreamingResponse). Special values: {"$bytes": base64}, {"$float": "nan"|"inf"|"-inf"},
-{"$map": [[key, value], ...]} (a dict with non-string keys; a JS Map), {"$date": ISO-8601 UTC}.
-Expected: {"messages": [...]} with headers as latin-1 strings and bodies as base64, or
-{"error": "TypeError"|...} when construction must throw. A case where swasgi deliberately follows
+(StreamingResponse), file {name, content, mtime}, filename, contentDispositionType and method
+(FileResponse; method HEAD is also the request's). Special values: {"$bytes": base64},
+{"$float": "nan"|"inf"|"-inf"}, {"$map": [[key, value], ...]} (a dict with non-string keys; a JS
+Map), {"$date": ISO-8601 UTC}, {"$utf16": [code unit, ...]} (a string with lone surrogates, which
+JSON text written as UTF-8 cannot hold). Expected: {"messages": [...]} with headers as latin-1
+strings and bodies as base64, or {"error": "TypeError"|...} when construction must throw; a
+stream that fails midway has both, the messages sent before the error. A case where swasgi deliberately follows
 newer Starlette (1.x) or differs for the browser has "deviation" saying why, and its expected
 output is the one swasgi must produce.
 """
-import asyncio, base64, datetime, json, math, os, sys, time
+import asyncio, base64, datetime, json, math, os, sys, tempfile, time
 
 sys.path = [p for p in sys.path if "pyenv" not in p]  # Debian's packages, not another python's
 import starlette
@@ -50,6 +53,8 @@ def decode(value):
             return {decode(k): decode(v) for k, v in value["$map"]}
         if "$date" in value:
             return datetime.datetime.fromisoformat(value["$date"].replace("Z", "+00:00"))
+        if "$utf16" in value:
+            return "".join(map(chr, value["$utf16"]))
         return {k: decode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [decode(v) for v in value]
@@ -64,7 +69,10 @@ CLASSES = {
     "UJSONResponse": UJSONResponse,
     "RedirectResponse": sr.RedirectResponse,
     "StreamingResponse": sr.StreamingResponse,
+    "FileResponse": sr.FileResponse,
 }
+
+FILES = tempfile.mkdtemp(prefix="starlette-fixtures-")
 
 COOKIE_ARGS = {"maxAge": "max_age", "expires": "expires", "path": "path", "domain": "domain",
                "secure": "secure", "httpOnly": "httponly", "sameSite": "samesite"}
@@ -81,6 +89,13 @@ def build(spec):
     if "mediaType" in init: kwargs["media_type"] = init["mediaType"]
     if spec["class"] == "RedirectResponse":
         response = cls(spec["url"], **kwargs)
+    elif spec["class"] == "FileResponse":
+        path = os.path.join(FILES, spec["file"]["name"])
+        with open(path, "wb") as f:
+            f.write(decode(spec["file"]["content"]))
+        os.utime(path, (spec["file"]["mtime"], spec["file"]["mtime"]))
+        response = cls(path, **kwargs, filename=spec.get("filename"), method=spec.get("method"),
+                                   content_disposition_type=spec.get("contentDispositionType", "attachment"))
     elif spec["class"] == "StreamingResponse":
         chunks = [decode(c) for c in spec["chunks"]]
 
@@ -112,7 +127,8 @@ def build(spec):
     return response
 
 
-async def run(response):
+async def run(response, method):
+    """Every message `response` sends to a `method` request, and the name of the error it raised, if any."""
     messages = []
 
     async def receive():
@@ -132,9 +148,12 @@ async def run(response):
             out["more_body"] = message["more_body"]
         messages.append(out)
 
-    scope = {"type": "http", "method": "GET", "path": "/", "query_string": b"", "headers": []}
-    await response(scope, receive, send)
-    return messages
+    scope = {"type": "http", "method": method, "path": "/", "query_string": b"", "headers": []}
+    try:
+        await response(scope, receive, send)
+    except Exception as error:  # noqa: BLE001 - the error's kind is the expected output
+        return {"messages": messages, "error": type(error).__name__, "message": str(error)}
+    return {"messages": messages}
 
 
 def expect(spec):
@@ -142,7 +161,7 @@ def expect(spec):
         response = build(spec)
     except Exception as error:  # noqa: BLE001 - the error's kind is the expected output
         return {"error": type(error).__name__, "message": str(error)}
-    return {"messages": asyncio.run(run(response))}
+    return asyncio.run(run(response, spec.get("method", "GET")))
 
 
 CASES = []
@@ -205,6 +224,10 @@ case("html bytes pass through", {"class": "HTMLResponse", "content": b(b"<p>\xff
 case("html with empty headers", {"class": "Response", "content": "hi", "init": {"headers": {}, "mediaType": "text/html"}})
 case("latin-1 charset subclass", {"class": "PlainTextResponse", "charset": "latin-1", "content": "é"})
 case("plain text unicode", {"class": "PlainTextResponse", "content": "I ♥ Starlette 😀"})
+case("lone surrogate refused", {"class": "Response", "content": {"$utf16": [0xD800]}, "init": {"mediaType": "text/plain"}}, patch=js_error("TypeError"))
+case("lone low surrogate in html refused", {"class": "HTMLResponse", "content": {"$utf16": [0x61, 0xDC00, 0x62]}}, patch=js_error("TypeError"))
+case("lone surrogate in long text refused", {"class": "PlainTextResponse", "content": {"$utf16": [0xE9] + [0x78] * 40 + [0xDBFF]}}, patch=js_error("TypeError"))
+case("lone surrogate in latin-1 refused", {"class": "PlainTextResponse", "charset": "latin-1", "content": {"$utf16": [0xD800]}}, patch=js_error("TypeError"))
 
 # --- header edits (reference §2.10) ---
 case("header edits", {"class": "Response", "content": "x", "init": {"mediaType": "text/plain", "headers": {"Set-Cookie": "a=1", "X-Y": "1"}},
@@ -236,6 +259,7 @@ case("json status and headers", {"class": "JSONResponse", "content": {"a": 1}, "
 case("json custom media type", {"class": "JSONResponse", "content": {"a": 1}, "init": {"mediaType": "application/vnd.api+json"}})
 case("json user content-type", {"class": "JSONResponse", "content": {"a": 1}, "init": {"headers": {"content-type": "text/json"}}})
 case("json unicode", {"class": "JSONResponse", "content": {"ключ": "значение", "中": "文"}})
+case("json lone surrogate refused", {"class": "JSONResponse", "content": {"note": {"$utf16": [0x61, 0xD800]}}}, patch=js_error("TypeError"))
 
 # --- UJSONResponse (§2.4), FastAPI's class over ujson ---
 UJSON = "UJSONResponse is not in Starlette 0.26.1; rendered with ujson 5.x as FastAPI's UJSONResponse does"
@@ -245,6 +269,8 @@ case("ujson nan and infinity", {"class": "UJSONResponse", "content": [{"$float":
 case("ujson exponents", {"class": "UJSONResponse", "content": [1e-7, 1e-5, 1.5e-7, 1e16, 0.0001]}, deviation=UJSON)
 case("ujson escapes", {"class": "UJSONResponse", "content": "\x00\x1f\x7f\"\\ \t\n\b\f\r é\u2028😀"}, deviation=UJSON)
 case("ujson bool and null keys", {"class": "UJSONResponse", "content": {"$map": [[True, 1], [False, 0], [None, 2], [1.5, 3]]}}, deviation=UJSON)
+case("ujson lone surrogate refused", {"class": "UJSONResponse", "content": {"note": {"$utf16": [0x61, 0xDC00, 0x2F]}}}, deviation=UJSON,
+     patch=js_error("TypeError"))
 
 # --- RedirectResponse (§2.5) ---
 case("redirect root", {"class": "RedirectResponse", "url": "/"})
@@ -288,6 +314,42 @@ cookie("cookie illegal name", ["setCookie", "bad key", "v", {}], patch=js_error(
 cookie("cookie reserved name", ["setCookie", "expires", "v", {}], patch=js_error("TypeError"))
 cookie("cookie non-latin-1 value", ["setCookie", "k", "♥", {}], patch=js_error("TypeError"))
 
+# --- FileResponse (§2.8; header order of newer Starlette, §2.9) ---
+README = {"name": "readme.txt", "content": b("# BáiZé\n\nPowerful ASGI toolkit.\n".encode()), "mtime": 1714979289.25}
+FILE = ("Starlette >= 0.39 adds accept-ranges: bytes right after the response's own headers (the user's and content-type); "
+        "swasgi's ETag is its own strong tag (0.26.1 wrote an unquoted md5), so only its place is compared ('*'). "
+        "The body is compared as bytes, not as Starlette's split into messages")
+
+
+def newer_file_headers(spec):
+    given = {k.lower() for k in spec.get("init", {}).get("headers", {})}
+
+    def patch(expected):
+        start = expected["messages"][0]
+        headers = start["headers"]
+        if "accept-ranges" not in given:
+            headers.insert(len(given) + (0 if "content-type" in given else 1), ["accept-ranges", "bytes"])
+        if "etag" not in given:
+            start["headers"] = [[k, "*" if k == "etag" else v] for k, v in headers]
+        return expected
+    return patch
+
+
+def file_case(name, **spec):
+    spec = {"class": "FileResponse", "file": README, **spec}
+    case(name, spec, deviation=FILE, patch=newer_file_headers(spec))
+
+
+file_case("file plain")
+file_case("file HEAD", method="HEAD")
+file_case("file filename", filename="report.pdf")
+file_case("file filename HEAD", filename="report.pdf", method="HEAD")
+file_case("file inline non-ASCII filename", filename="naïve file.txt", contentDispositionType="inline")
+file_case("file media type given", init={"mediaType": "text/csv"}, filename="a.csv")
+file_case("file user headers and status", init={"statusCode": 201, "headers": {"X-Req": "1", "Cache-Control": "no-cache"}}, filename="a.txt")
+file_case("file user content-type and etag", init={"headers": {"ETag": 'W/"x"', "Content-Type": "font/woff2"}})
+file_case("file cookie set after construction", filename="a.txt", ops=[["setCookie", "session", "abc", {}]])
+
 CASES_STREAMING = []
 for name, spec in [
     ("streaming mixed chunks", {"class": "StreamingResponse", "chunks": ["a", b(b"b"), "é", ""], "init": {"mediaType": "text/plain"}}),
@@ -295,8 +357,12 @@ for name, spec in [
     ("streaming empty with content-length", {"class": "StreamingResponse", "chunks": [], "init": {"headers": {"content-length": "0"}, "statusCode": 201}}),
     ("streaming 204 still streams", {"class": "StreamingResponse", "chunks": ["x"], "init": {"statusCode": 204, "mediaType": "text/plain"}}),
     ("streaming html", {"class": "StreamingResponse", "chunks": ["<ul>", "<li>1</li>", "</ul>"], "init": {"mediaType": "text/html"}}),
+    ("streaming lone surrogate fails midway", {"class": "StreamingResponse", "chunks": ["ok", {"$utf16": [0x61, 0xD800]}, "never"], "init": {"mediaType": "text/plain"}}),
 ]:
-    CASES_STREAMING.append({"name": name, "spec": spec, "expected": expect(spec)})
+    expected = expect(spec)
+    if "error" in expected:  # swasgi throws a TypeError where Python raises its own kind
+        expected = {**expected, "error": "TypeError", "starlette": expected["error"]}
+    CASES_STREAMING.append({"name": name, "spec": spec, "expected": expected})
 
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "..", "tests", "fixtures")

@@ -27,14 +27,35 @@ export function decodeLatin1(bytes: Uint8Array): string {
   return out
 }
 
-/** UTF-8 bytes of a string; short ASCII text is copied directly, cheaper than a call into TextEncoder. */
-export function encodeUTF8(text: string): Uint8Array {
+/**
+ * UTF-8 bytes of a string. A lone surrogate throws (as Python's `str.encode` does) rather than
+ * becoming U+FFFD; `what` names the text in that error.
+ */
+export function encodeUTF8(text: string, what = 'Text'): Uint8Array {
+  const ascii = shortASCII(text)
+  if (ascii) return ascii
+  // Cheap for text the engine stores one byte per character, which cannot hold a surrogate.
+  if (!text.isWellFormed()) {
+    const index = text.search(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/)
+    const code = text.charCodeAt(index).toString(16).toUpperCase()
+    throw new TypeError(`${what} contains a lone surrogate (U+${code} at index ${index}), which UTF-8 cannot encode`)
+  }
+  return utf8Encoder.encode(text)
+}
+
+/** `encodeUTF8` for text well-formed by construction (JSON.stringify's output), without the check. */
+export function encodeWellFormedUTF8(text: string): Uint8Array {
+  return shortASCII(text) ?? utf8Encoder.encode(text)
+}
+
+/** Short ASCII text copied directly, cheaper than a call into TextEncoder; undefined for any other text. */
+function shortASCII(text: string): Uint8Array | undefined {
   const length = text.length
-  if (length > 32) return utf8Encoder.encode(text)
+  if (length > 32) return undefined
   const bytes = new Uint8Array(length)
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i)
-    if (code > 0x7f) return utf8Encoder.encode(text)
+    if (code > 0x7f) return undefined
     bytes[i] = code
   }
   return bytes
@@ -43,7 +64,7 @@ export function encodeUTF8(text: string): Uint8Array {
 /** Encodes text in `charset` ('utf-8' or 'latin-1'). */
 export function encodeText(text: string, charset: string): Uint8Array {
   const name = charset.toLowerCase()
-  if (name === 'utf-8' || name === 'utf8') return encodeUTF8(text)
+  if (name === 'utf-8' || name === 'utf8') return encodeUTF8(text, 'Body')
   if (name === 'latin-1' || name === 'latin1' || name === 'iso-8859-1') return encodeLatin1(text, 'Body')
   throw new TypeError(`Unsupported charset ${JSON.stringify(charset)}: use 'utf-8' or 'latin-1'`)
 }

@@ -1,7 +1,7 @@
 import { guessWebMediaType } from '../mediatypes/web.js'
 import { runBackground } from '../background.js'
 import { BLOB_EXTENSION, type HTTPScope, type Receive, type Scope, type Send } from '../types.js'
-import { MutableHeaders } from '../datastructures.js'
+import { MutableHeaders, encodeHeaderValue } from '../datastructures.js'
 import { encodeLatin1 } from '../bytes.js'
 import { quote } from '../urls.js'
 import { getFile, type StoredFile } from '../storage/index.js'
@@ -32,8 +32,22 @@ const CRLF = encodeLatin1('\r\n')
 // Body messages stay this small whatever size the platform's Blob chunks are (Node hands an in-memory
 // Blob over in one piece), so that backpressure and disconnects are noticed between them.
 const CHUNK_SIZE = 64 * 1024
-// What a 304 keeps from the 200 it stands for (RFC 9110 §15.4.5), plus Last-Modified for caches.
-const NOT_MODIFIED_HEADERS = new Set(['cache-control', 'content-location', 'date', 'etag', 'expires', 'last-modified', 'vary'])
+// What describes the file's body rather than the response (RFC 9110 §8, §14): a 412 or 416 sends
+// none of it; the app's own headers (Set-Cookie, Cache-Control, ...) go out with every answer.
+const FILE_METADATA = new Set([
+  'accept-ranges',
+  'content-disposition',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-location',
+  'content-range',
+  'content-type',
+  'etag',
+  'last-modified',
+])
+// What a 304 still sends of it (§15.4.5), Last-Modified included for caches.
+const NOT_MODIFIED_METADATA = new Set(['content-location', 'etag', 'last-modified'])
 
 /** One piece of a file body: literal bytes (multipart framing) or a slice of the stored Blob. */
 type Part = Uint8Array | Blob
@@ -56,10 +70,13 @@ export class FileResponse extends Response {
   declare contentDispositionType: string
   /** The store `path` is read from, when not swasgi/storage. */
   declare store: FileStore | undefined
+  /** Where the guessed content-type goes once the file is read: after the headers given at construction. */
+  declare private contentTypeAt: number
 
   constructor(path: string, init?: number | FileResponseOptions) {
     const options: FileResponseOptions = responseOptions(init)
     super(path, options)
+    this.contentTypeAt = this.headers.size
     this.filename = options.filename ?? null
     this.contentDispositionType = options.contentDispositionType ?? 'attachment'
     this.store = options.store
@@ -88,17 +105,17 @@ export class FileResponse extends Response {
     // Preconditions only qualify what would be a success (§13.2.1): a file served as a 404 page ignores them.
     if (this.statusCode >= 200 && this.statusCode < 300) {
       const outcome = evaluatePreconditions(request, headers, method)
-      if (outcome === 412) return new PlainTextResponse('', 412)
+      if (outcome === 412) return new PlainTextResponse('', { statusCode: 412, headers: appHeaders(headers) })
       if (outcome === 304) {
-        const kept = headers.entries().filter(([name]) => NOT_MODIFIED_HEADERS.has(name))
-        return new Response(null, { statusCode: 304, headers: kept, background: this.background })
+        return new Response(null, { statusCode: 304, headers: appHeaders(headers, NOT_MODIFIED_METADATA), background: this.background })
       }
     }
     // Range applies to a GET that would be a 200 (§14.2); HEAD is answered in full, headers only.
     if (method === 'GET' && this.statusCode === 200 && request.has('range') && ifRangeHolds(request.get('if-range'), headers)) {
       const range = parseRange(request.get('range'), file.size)
       if (range.kind === 'unsatisfiable') {
-        return new PlainTextResponse('', { statusCode: 416, headers: { 'content-range': `bytes */${file.size}` } })
+        const contentRange: [string, string] = ['content-range', `bytes */${file.size}`]
+        return new PlainTextResponse('', { statusCode: 416, headers: [...appHeaders(headers), contentRange] })
       }
       if (range.kind === 'ranges') {
         if (range.ranges.length > 1) return this.stream(scope, 206, headers, multipart(headers, file, range.ranges))
@@ -114,7 +131,11 @@ export class FileResponse extends Response {
   /** This response's headers completed with what the stored file tells (a copy: an instance serves many requests). */
   private fileHeaders(file: StoredFile): MutableHeaders {
     const headers = this.headers.copy()
-    if (!headers.has('content-type')) headers.append('content-type', withCharset(this.guessMediaType(file), this.charset))
+    if (!headers.has('content-type')) {
+      // Starlette's place for it: ahead of the accept-ranges and content-disposition the constructor set.
+      const value = encodeHeaderValue('content-type', withCharset(this.guessMediaType(file), this.charset))
+      headers.raw.splice(Math.min(this.contentTypeAt, headers.size), 0, [encodeLatin1('content-type'), value])
+    }
     headers.setDefault('content-length', String(file.size))
     headers.setDefault('last-modified', new Date(file.lastModified).toUTCString())
     // Size and time are enough to tell versions apart, and cost nothing, unlike hashing the bytes.
@@ -138,6 +159,11 @@ export class FileResponse extends Response {
     if (scope.extensions?.[BLOB_EXTENSION]) return new BlobResponse(new Blob(parts as BlobPart[]), options)
     return new StreamingResponse(readParts(parts), options)
   }
+}
+
+/** The headers of `headers` that are the app's rather than the file's, plus the file's `keep`. */
+function appHeaders(headers: MutableHeaders, keep: ReadonlySet<string> = new Set()): [string, string][] {
+  return headers.entries().filter(([name]) => !FILE_METADATA.has(name) || keep.has(name))
 }
 
 /** Sends its Blob in one `http.response.blob` message (see BLOB_EXTENSION). */

@@ -1,4 +1,4 @@
-import { concatBytes, encodeUTF8, typeName } from '../bytes.js'
+import { concatBytes, encodeWellFormedUTF8, typeName } from '../bytes.js'
 import { Response, type ResponseInit } from './response.js'
 
 /** How one dialect writes the things Python's and JavaScript's JSON disagree on. */
@@ -9,8 +9,6 @@ interface Dialect {
   nonFinite: ((value: number) => string) | null
   /** Text of a boolean used as a Map key. */
   boolKey(value: boolean): string
-  /** Whether to refuse strings that cannot be encoded as UTF-8 (lone surrogates). */
-  strictStrings: boolean
 }
 
 /** Splits a number into its shortest round-trip digits and decimal exponent (`d.ddd × 10^exp`). */
@@ -38,14 +36,12 @@ const PYTHON: Dialect = {
   float: (digits, exponent, value) => pythonFloat(digits, exponent, value, true),
   nonFinite: null,
   boolKey: (value) => String(value),
-  strictStrings: true,
 }
 
 const UJSON: Dialect = {
   float: (digits, exponent, value) => pythonFloat(digits, exponent, value, false),
   nonFinite: (value) => (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'),
   boolKey: (value) => (value ? 'True' : 'False'),
-  strictStrings: false,
 }
 
 function numberText(value: number, dialect: Dialect): string {
@@ -60,17 +56,18 @@ function numberText(value: number, dialect: Dialect): string {
   return dialect.float(digits, exponent, value)
 }
 
-function stringText(value: string, dialect: Dialect): string {
+function stringText(value: string): string {
   // JSON.stringify escapes exactly what Python's json escapes with ensure_ascii=False (", \, named
-  // escapes, other C0 as lower-case \u00xx), except lone surrogates, which Python cannot encode.
-  if (dialect.strictStrings && !value.isWellFormed()) {
+  // escapes, other C0 as lower-case \u00xx), except lone surrogates, which Python cannot encode
+  // (nor can ujson's output be encoded as UTF-8).
+  if (!value.isWellFormed()) {
     throw new TypeError(`String contains a lone surrogate and cannot be encoded as UTF-8: ${JSON.stringify(value).slice(0, 40)}`)
   }
   return JSON.stringify(value)
 }
 
 function keyText(key: unknown, dialect: Dialect): string {
-  if (typeof key === 'string') return stringText(key, dialect)
+  if (typeof key === 'string') return stringText(key)
   if (typeof key === 'number') return `"${numberText(key, dialect)}"`
   if (typeof key === 'boolean') return `"${dialect.boolKey(key)}"`
   if (key === null) return '"null"'
@@ -83,7 +80,7 @@ function serialize(value: unknown, key: string, dialect: Dialect, ancestors: obj
   }
   switch (typeof value) {
     case 'string':
-      return stringText(value, dialect)
+      return stringText(value)
     case 'number':
       return numberText(value, dialect)
     case 'boolean':
@@ -130,13 +127,13 @@ const MAX_FAST_DEPTH = 64
 
 /**
  * Whether JSON.stringify already writes `value` as the dialect would: only plain objects, arrays,
- * strings (well-formed ones when the dialect is strict), booleans, null and `sameNumber`s. Anything
- * else takes the slow path, which matches Python or throws the right error.
+ * well-formed strings, booleans, null and `sameNumber`s. Anything else takes the slow path, which
+ * matches Python or throws the right error.
  */
-function nativeSafe(value: unknown, strictStrings: boolean, depth: number): boolean {
+function nativeSafe(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'string':
-      return !strictStrings || value.isWellFormed()
+      return value.isWellFormed()
     case 'number':
       return sameNumber(value)
     case 'boolean':
@@ -149,28 +146,25 @@ function nativeSafe(value: unknown, strictStrings: boolean, depth: number): bool
   if (value === null) return true
   if (depth > MAX_FAST_DEPTH) return false // deep or cyclic: the slow path detects cycles
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!itemSafe(value[i], strictStrings, depth)) return false
+    for (let i = 0; i < value.length; i++) if (!itemSafe(value[i], depth)) return false
     return true
   }
   const proto = Object.getPrototypeOf(value)
   if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return false
   for (const key in value) {
     // Keys are strings too: a lone surrogate in one is as unencodable as in a value.
-    if ((strictStrings && !key.isWellFormed()) || !itemSafe((value as Record<string, unknown>)[key], strictStrings, depth)) return false
+    if (!key.isWellFormed() || !itemSafe((value as Record<string, unknown>)[key], depth)) return false
   }
   return true
 }
 
-/**
- * `nativeSafe` for a member of the array or object at `depth`. Strings, the commonest members, are
- * checked here rather than by a call, and not at all for a dialect that accepts any string.
- */
-function itemSafe(item: unknown, strictStrings: boolean, depth: number): boolean {
-  return typeof item === 'string' ? !strictStrings || item.isWellFormed() : nativeSafe(item, strictStrings, depth + 1)
+/** `nativeSafe` for a member of the array or object at `depth`. Strings, the commonest members, are checked here rather than by a call. */
+function itemSafe(item: unknown, depth: number): boolean {
+  return typeof item === 'string' ? item.isWellFormed() : nativeSafe(item, depth + 1)
 }
 
 function dumps(content: unknown, dialect: Dialect): string {
-  if (nativeSafe(content, dialect.strictStrings, 0)) return JSON.stringify(content)
+  if (nativeSafe(content, 0)) return JSON.stringify(content)
   const text = serialize(content, '', dialect, [])
   if (text === undefined) throw new TypeError(`Object of type ${typeof content} is not JSON serializable`)
   return text
@@ -193,14 +187,14 @@ const ESCAPE_SLICE = 32768
 export function ujsonBytes(content: unknown): Uint8Array {
   const text = dumps(content, UJSON)
   // Only strings can hold a '/', so escaping it as '\/' over the whole text is safe.
-  if (!text.includes('/')) return encodeUTF8(text)
+  if (!text.includes('/')) return encodeWellFormedUTF8(text)
   // Escaping a large text in one go builds a second large string, which V8 is slow to allocate and
   // flatten: escape and encode it a slice at a time instead.
   const parts: Uint8Array[] = []
   for (let start = 0; start < text.length; ) {
     let end = start + ESCAPE_SLICE
     if ((text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++ // keep a surrogate pair together
-    parts.push(encodeUTF8(text.slice(start, end).replaceAll('/', '\\/')))
+    parts.push(encodeWellFormedUTF8(text.slice(start, end).replaceAll('/', '\\/')))
     start = end
   }
   return concatBytes(parts)
@@ -216,7 +210,7 @@ export class JSONResponse extends Response {
   }
 
   override render(content: unknown): Uint8Array {
-    return encodeUTF8(pythonJSON(content))
+    return encodeWellFormedUTF8(pythonJSON(content))
   }
 }
 

@@ -77,6 +77,21 @@ for (const [label, path, url] of [
   })
 }
 
+test('a cookie set on a FileResponse reaches the jar when it answers 304, 412 or 416', async ({ controlled: page }) => {
+  await store(page, 'idb://files/data.bin', 1000)
+  const { etag } = (await fetchIn(page, '/files/idb/data.bin', { method: 'HEAD' })).headers
+  const answers = [
+    ['not-modified', { 'if-none-match': etag }],
+    ['failed', { 'if-match': '"other"' }],
+    ['unsatisfiable', { range: 'bytes=5000-' }],
+  ] as const
+  const statuses = []
+  for (const [name, headers] of answers) statuses.push((await fetchIn(page, `/files/cookie/data.bin?name=${name}`, { headers, cache: 'no-store' })).status)
+  expect(statuses).toEqual([304, 412, 416])
+  const cookie = await page.evaluate(async () => (await (await fetch('/api/cookies/get')).json()).cookie as string | null)
+  expect((cookie ?? '').split('; ').sort()).toEqual(['failed=1', 'not-modified=1', 'unsatisfiable=1'])
+})
+
 test('a Workbox-precached entry is served from its __WB_REVISION__ key', async ({ controlled: page }) => {
   const r = await fetchIn(page, '/files/precached')
   expect(r.status).toBe(200)

@@ -12,6 +12,7 @@ export function decode(value: unknown): unknown {
     if ('$float' in v) return { nan: NaN, inf: Infinity, '-inf': -Infinity }[v.$float as string]
     if ('$map' in v) return new Map((v.$map as [unknown, unknown][]).map(([k, x]) => [decode(k), decode(x)]))
     if ('$date' in v) return new Date(v.$date as string)
+    if ('$utf16' in v) return String.fromCharCode(...(v.$utf16 as number[]))
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]))
   }
   return value

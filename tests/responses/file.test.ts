@@ -13,11 +13,8 @@ const DATA = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7 + 3) % 256)
 const PATH = 'idb://files/data.bin'
 const MODIFIED = Date.UTC(2024, 4, 6, 7, 8, 9, 123)
 const LAST_MODIFIED = 'Mon, 06 May 2024 07:08:09 GMT'
-const ETAG = `"3e8-${MODIFIED.toString(16)}"`
 
-beforeAll(async () => {
-  await putFile(PATH, DATA, { lastModified: MODIFIED })
-})
+await putFile(PATH, DATA, { lastModified: MODIFIED })
 
 interface Answer {
   status: number
@@ -47,9 +44,22 @@ async function fetchFrom(response: FileResponse, headers: Record<string, string>
 const get = (headers: Record<string, string> = {}, method = 'GET') => fetchFrom(new FileResponse(PATH), headers, method)
 const bytes = (start: number, end: number) => DATA.slice(start, end + 1)
 
+/** Whatever ETag FileResponse gives the test file; what it must be is pinned in 'FileResponse: the ETag'. */
+const ETAG = (await get()).header('etag')!
+
+// RFC 2046 §5.1.1: 1-70 of these characters, the last not a space.
+const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/
+
+/** The boundary a multipart/byteranges content-type names, checked to be a valid one. */
+function boundaryOf(contentType: string | null): string {
+  const boundary = /^multipart\/byteranges; boundary=(.*)$/.exec(contentType ?? '')?.[1]
+  expect(boundary).toMatch(BOUNDARY)
+  return boundary!
+}
+
 /** Splits a multipart/byteranges body into its parts, checking the framing byte by byte on the way. */
 function parseMultipart(answer: Answer): { headers: Record<string, string>; data: Uint8Array }[] {
-  const boundary = /^multipart\/byteranges; boundary=([0-9a-f]{26})$/.exec(answer.header('content-type')!)![1]
+  const boundary = boundaryOf(answer.header('content-type'))
   const text = Buffer.from(answer.body).toString('latin1')
   expect(text.startsWith(`--${boundary}\r\n`)).toBe(true)
   expect(text.endsWith(`\r\n--${boundary}--`)).toBe(true)
@@ -66,8 +76,8 @@ describe('FileResponse: a plain GET', () => {
     const answer = await get()
     expect(answer.status).toBe(200)
     expect(answer.headers).toEqual([
-      ['accept-ranges', 'bytes'],
       ['content-type', 'application/octet-stream'],
+      ['accept-ranges', 'bytes'],
       ['content-length', '1000'],
       ['last-modified', LAST_MODIFIED],
       ['etag', ETAG],
@@ -83,6 +93,27 @@ describe('FileResponse: a plain GET', () => {
       ['accept-ranges', 'bytes'],
       ['content-disposition', 'attachment; filename="x.txt"'],
     ])
+  })
+
+  it('orders its headers as Starlette does: the given ones, content-type, accept-ranges, content-disposition, then the file’s', async () => {
+    const response = new FileResponse(PATH, { filename: 'data.bin', headers: { 'x-req': '1', 'cache-control': 'no-cache' } })
+    response.setCookie('session', 'abc')
+    expect((await fetchFrom(response)).headers.map(([name]) => name)).toEqual([
+      'x-req',
+      'cache-control',
+      'content-type',
+      'accept-ranges',
+      'content-disposition',
+      'set-cookie',
+      'content-length',
+      'last-modified',
+      'etag',
+    ])
+  })
+
+  it('keeps a given content-type or accept-ranges where the user put it', async () => {
+    const response = new FileResponse(PATH, { headers: { 'accept-ranges': 'none', 'content-type': 'font/woff2' } })
+    expect((await fetchFrom(response)).headers.map(([name]) => name)).toEqual(['accept-ranges', 'content-type', 'content-length', 'last-modified', 'etag'])
   })
 
   it('takes a bare status code as its second argument', async () => {
@@ -105,6 +136,25 @@ describe('FileResponse: a plain GET', () => {
     })
     expect(order.at(-2)).toBe('last body')
     expect(order.at(-1)).toBe('background')
+  })
+})
+
+describe('FileResponse: the ETag', () => {
+  const etagOf = async (path: string) => (await fetchFrom(new FileResponse(path))).header('etag')
+
+  it('is a strong, quoted entity tag (RFC 9110 §8.8.3)', () => {
+    expect(ETAG).toMatch(/^"[\x21\x23-\x7e]+"$/)
+  })
+
+  it('is the same for the same file, from any instance', async () => {
+    expect(await etagOf(PATH)).toBe(ETAG)
+  })
+
+  it('changes when the file’s size changes, or its modification time', async () => {
+    await putFile('idb://files/longer.bin', new Uint8Array(1001), { lastModified: MODIFIED })
+    await putFile('idb://files/later.bin', DATA, { lastModified: MODIFIED + 1000 })
+    const tags = [ETAG, await etagOf('idb://files/longer.bin'), await etagOf('idb://files/later.bin')]
+    expect(new Set(tags).size).toBe(3)
   })
 })
 
@@ -223,6 +273,18 @@ describe('FileResponse: single ranges (the RFC 9110 column of the range table)',
     expect(answer.body).toEqual(bytes(start, end))
   })
 
+  it('orders the headers as Starlette 1.x’s 206: the 200’s, content-length replaced in place, content-range last', async () => {
+    const answer = await get({ range: 'bytes=0-4' })
+    expect(answer.headers).toEqual([
+      ['content-type', 'application/octet-stream'],
+      ['accept-ranges', 'bytes'],
+      ['content-length', '5'],
+      ['last-modified', LAST_MODIFIED],
+      ['etag', ETAG],
+      ['content-range', 'bytes 0-4/1000'],
+    ])
+  })
+
   it.each(['bytes=1000-', 'bytes=-0', 'bytes=1000-1001, 5000-'])('%s → 416 with content-range bytes */1000 and no body', async (range) => {
     const background = vi.fn()
     const answer = await fetchFrom(new FileResponse(PATH, { background }), { range })
@@ -243,6 +305,26 @@ describe('FileResponse: single ranges (the RFC 9110 column of the range table)',
     const range = `bytes=${Array.from({ length: 101 }, (_, i) => `${i * 3}-${i * 3}`).join(',')}`
     const answer = await get({ range })
     expect([answer.status, answer.body.length]).toEqual([200, 1000])
+  })
+
+  it('a 416 is Starlette 1.x’s, with the app’s own headers (Set-Cookie included) ahead of it', async () => {
+    const response = new FileResponse(PATH, { filename: 'data.bin', headers: { 'x-req': '1' } })
+    response.setCookie('session', 'abc')
+    const answer = await fetchFrom(response, { range: 'bytes=5000-' })
+    expect(answer.status).toBe(416)
+    expect(answer.headers).toEqual([
+      ['x-req', '1'],
+      ['set-cookie', 'session=abc; Path=/; SameSite=lax'],
+      ['content-range', 'bytes */1000'],
+      ['content-length', '0'],
+      ['content-type', 'text/plain; charset=utf-8'],
+    ])
+    // Without headers of the app's own, byte for byte Starlette 1.x's 416.
+    expect((await get({ range: 'bytes=5000-' })).headers).toEqual([
+      ['content-range', 'bytes */1000'],
+      ['content-length', '0'],
+      ['content-type', 'text/plain; charset=utf-8'],
+    ])
   })
 
   it('ignores Range on methods other than GET', async () => {
@@ -297,13 +379,15 @@ describe('FileResponse: multiple ranges', () => {
   it('has Starlette 1.x’s exact framing, each part typed as the file (charset included)', async () => {
     await putFile('idb://files/readme.txt', '# BáiZé\n\nPowerful', { mediaType: 'text/plain' })
     const answer = await fetchFrom(new FileResponse('idb://files/readme.txt'), { range: 'bytes=0-4, 10-14' })
-    const boundary = answer.header('content-type')!.split('boundary=')[1]
+    const boundary = boundaryOf(answer.header('content-type'))
     const expected =
       `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 0-4/19\r\n\r\n# B\xc3\xa1\r\n` +
       `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 10-14/19\r\n\r\n\nPowe\r\n` +
       `--${boundary}--`
     expect(Buffer.from(answer.body).toString('latin1')).toBe(expected)
     expect(answer.header('content-length')).toBe(String(expected.length))
+    // Starlette 1.x: content-type replaced in place, no content-range.
+    expect(answer.headers.map(([name]) => name)).toEqual(['content-type', 'accept-ranges', 'content-length', 'last-modified', 'etag'])
   })
 
   it('uses a fresh random boundary per response', async () => {
@@ -343,14 +427,17 @@ describe('FileResponse: If-None-Match and If-Modified-Since', () => {
     ['its weak form (weak comparison)', `W/${ETAG}`],
     ['*', '*'],
     ['a list naming it', `"other", ${ETAG}`],
-  ])('If-None-Match: %s → 304 with the validators and no body', async (_, value) => {
+  ])('If-None-Match: %s → 304 with the validators and the app’s own headers, no body', async (_, value) => {
     const background = vi.fn()
-    const answer = await fetchFrom(new FileResponse(PATH, { background, headers: { 'cache-control': 'no-cache', 'x-other': '1' } }), {
-      'if-none-match': value,
-    })
+    const response = new FileResponse(PATH, { background, filename: 'data.bin', headers: { 'cache-control': 'no-cache', 'x-other': '1' } })
+    response.setCookie('session', 'abc')
+    const answer = await fetchFrom(response, { 'if-none-match': value })
     expect(answer.status).toBe(304)
+    // No metadata of a body it does not carry (RFC 9110 §15.4.5); Set-Cookie is not such metadata.
     expect(answer.headers).toEqual([
       ['cache-control', 'no-cache'],
+      ['x-other', '1'],
+      ['set-cookie', 'session=abc; Path=/; SameSite=lax'],
       ['last-modified', LAST_MODIFIED],
       ['etag', ETAG],
     ])
@@ -415,6 +502,19 @@ describe('FileResponse: If-Match and If-Unmodified-Since', () => {
   it('If-Match fails before If-None-Match or Range is looked at', async () => {
     expect((await get({ 'if-match': '"x"', 'if-none-match': ETAG, range: 'bytes=0-4' })).status).toBe(412)
   })
+
+  it('a 412 keeps the app’s own headers (Set-Cookie included), not the file’s', async () => {
+    const response = new FileResponse(PATH, { filename: 'data.bin', headers: { 'cache-control': 'no-cache' } })
+    response.setCookie('session', 'abc')
+    const answer = await fetchFrom(response, { 'if-match': '"x"' })
+    expect(answer.status).toBe(412)
+    expect(answer.headers).toEqual([
+      ['cache-control', 'no-cache'],
+      ['set-cookie', 'session=abc; Path=/; SameSite=lax'],
+      ['content-length', '0'],
+      ['content-type', 'text/plain; charset=utf-8'],
+    ])
+  })
 })
 
 describe('FileResponse: streaming', () => {
@@ -474,9 +574,11 @@ describe('FileResponse over cache://', () => {
     await (await storage.open('assets')).put('http://localhost/site.css', new Response(new TextEncoder().encode('body{}'), { headers }))
     const answer = await fetchFrom(new FileResponse('cache://assets/site.css'))
     expect(answer.header('content-type')).toBe('text/css; charset=utf-8')
-    expect(answer.header('etag')).toBe(`"6-${Date.parse(LAST_MODIFIED).toString(16)}"`)
+    const etag = answer.header('etag')!
+    expect(etag).toMatch(/^"[\x21\x23-\x7e]+"$/)
     expect(new TextDecoder().decode(answer.body)).toBe('body{}')
     expect((await fetchFrom(new FileResponse('cache://assets/site.css'), { 'if-modified-since': LAST_MODIFIED })).status).toBe(304)
+    expect((await fetchFrom(new FileResponse('cache://assets/site.css'), { 'if-none-match': etag })).status).toBe(304)
   })
 
   it('fails with the path for a missing entry', async () => {
@@ -515,11 +617,27 @@ describe('FileResponse through handle()', () => {
     expect([head.status, head.body, head.headers.get('content-length')]).toEqual([200, null, '1000'])
   })
 
+  it('hands a cookie set on the response to the jar whether it answers 200, 304, 412 or 416', async () => {
+    const response = new FileResponse(PATH)
+    response.setCookie('seen', '1')
+    const cookies: string[][] = []
+    const jarred = handle(response, { onSetCookie: (values) => void cookies.push(values), onError: (error) => expect.fail(String(error)) })
+    const statuses = []
+    const requests: Record<string, string>[] = [{}, { 'if-none-match': ETAG }, { 'if-match': '"x"' }, { range: 'bytes=5000-' }]
+    for (const headers of requests) {
+      statuses.push((await jarred(new Request('http://localhost/data.bin', { headers }))).status)
+    }
+    expect(statuses).toEqual([200, 304, 412, 416])
+    expect(cookies).toEqual(Array(4).fill(['seen=1; Path=/; SameSite=lax']))
+  })
+
   it('answers a multi-range request with a multipart body of the declared length', async () => {
     const response = await app(new Request('http://localhost/data.bin', { headers: { range: 'bytes=0-9,100-109' } }))
     const body = new Uint8Array(await response.arrayBuffer())
     expect(response.status).toBe(206)
-    expect(response.headers.get('content-type')).toMatch(/^multipart\/byteranges; boundary=[0-9a-f]{26}$/)
+    const boundary = boundaryOf(response.headers.get('content-type'))
+    const text = Buffer.from(body).toString('latin1')
+    expect([text.startsWith(`--${boundary}\r\n`), text.endsWith(`\r\n--${boundary}--`)]).toEqual([true, true])
     expect(Number(response.headers.get('content-length'))).toBe(body.length)
   })
 })

@@ -60,10 +60,6 @@ describe('the slow path writes what the fast one would', () => {
 })
 
 describe('UJSONResponse', () => {
-  test('writes lone surrogates as escapes instead of refusing them', () => {
-    expect(text(new UJSONResponse({ note: 'a\ud800b/' }))).toBe('{"note":"a\\ud800b\\/"}')
-  })
-
   test('writes NaN and the infinities bare, and escapes every /', () => {
     expect(text(new UJSONResponse([NaN, Infinity, -Infinity, '</script>']))).toBe('[NaN,Infinity,-Infinity,"<\\/script>"]')
   })

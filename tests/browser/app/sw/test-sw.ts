@@ -152,6 +152,12 @@ const app: ASGIApp = async (scope, receive, send) => {
       // /files/idb/KEY and /files/cache/PATH serve what the page stored there.
       if (url.pathname.startsWith('/files/idb/')) return answer(new FileResponse(`idb://files/${url.pathname.slice('/files/idb/'.length)}`))
       if (url.pathname.startsWith('/files/cache/')) return answer(new FileResponse(`cache://assets/${url.pathname.slice('/files/cache/'.length)}`))
+      if (url.pathname.startsWith('/files/cookie/')) {
+        // A file whose response sets the cookie named by ?name, whatever the answer (200, 304, 412, 416).
+        const response = new FileResponse(`idb://files/${url.pathname.slice('/files/cookie/'.length)}`)
+        response.setCookie(q.get('name') ?? 'seen', '1')
+        return answer(response)
+      }
       return answer(new PlainTextResponse('Not Found', 404))
   }
 }

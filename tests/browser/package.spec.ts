@@ -97,17 +97,16 @@ register()
 swasgi()
 `
 
-/** Starts `npm run <script> -- <args>` in `cwd` and resolves with the URL Vite prints. */
-function startVite(cwd: string, script: 'dev' | 'preview', servers: ChildProcess[]): Promise<string> {
+/** Starts `npm run <script> -- <args>` in `cwd` and resolves with the URL Vite prints; `log` collects its output. */
+function startVite(cwd: string, script: 'dev' | 'preview', servers: ChildProcess[], log = { text: '' }): Promise<string> {
   const child = spawn('npm', ['run', script, '--', '--host', '127.0.0.1', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   servers.push(child)
-  let output = ''
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm run ${script} printed no URL:\n${output}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`npm run ${script} printed no URL:\n${log.text}`)), 30_000)
     const read = (chunk: Buffer) => {
-      output += chunk.toString()
       // eslint-disable-next-line no-control-regex
-      const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]
+      log.text += chunk.toString().replace(/\x1b\[[0-9;]*m/g, '')
+      const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(log.text)?.[1]
       if (url) {
         clearTimeout(timer)
         resolve(url)
@@ -115,7 +114,7 @@ function startVite(cwd: string, script: 'dev' | 'preview', servers: ChildProcess
     }
     child.stdout!.on('data', read)
     child.stderr!.on('data', read)
-    child.once('exit', (code) => reject(new Error(`npm run ${script} exited (${code}):\n${output}`)))
+    child.once('exit', (code) => reject(new Error(`npm run ${script} exited (${code}):\n${log.text}`)))
   })
 }
 
@@ -189,7 +188,8 @@ test('the Quick start with the packed package: npm run dev, an edit, npm run bui
     lap('types')
 
     // npm run dev: the page is answered by the worker, whose script Vite serves as a worker script.
-    const dev = await startVite(app, 'dev', servers)
+    const devLog = { text: '' }
+    const dev = await startVite(app, 'dev', servers, devLog)
     const devContext = await browser.newContext()
     const page = await devContext.newPage()
     await page.goto(dev)
@@ -231,6 +231,15 @@ test('the Quick start with the packed package: npm run dev, an edit, npm run bui
         }),
     )
     expect(kept).toBe('kept')
+
+    // A broken edit: the error shows in the terminal and Vite's overlay; the last good worker still answers.
+    const edited = await readFile(sw, 'utf8')
+    await writeFile(sw, edited.replace('const app = new App(', 'const app = new App(('))
+    await expect(page.locator('vite-error-overlay')).toBeAttached({ timeout: 15_000 })
+    expect(devLog.text).toContain('swasgi: building the service worker src/sw.ts failed')
+    await page.reload()
+    await expect(page.locator('#app')).toHaveText('Hello, edited world! (answered by the service worker)', { timeout: 10_000 })
+    await writeFile(sw, edited)
     await devContext.close()
     servers.forEach(stop)
     lap('edit')

@@ -59,7 +59,6 @@ export async function bundleWorker(
     base: config.base,
     mode: config.mode,
     logLevel: 'warn',
-    customLogger: config.logger,
     publicDir: false,
     resolve: { alias: config.resolve.alias, dedupe: config.resolve.dedupe },
     define: {

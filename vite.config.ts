@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 // Library build: one ESM file per public entry point; declarations come from tsc (see "build").
 export default defineConfig({
-  // Workbox reads process.env.NODE_ENV; without this a bundle dies with "process is not defined".
-  define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'production') },
+  // No define for process.env.NODE_ENV: dist/ keeps the checks, so that the user's bundler decides
+  // whether swasgi's (and Workbox's) development logs stay in.
   // public/ holds the demo's static files, not the library's.
   publicDir: false,
   build: {
@@ -20,11 +20,12 @@ export default defineConfig({
         playwright: 'src/playwright/index.ts',
         har: 'src/har/index.ts',
         node: 'src/node/index.ts',
+        vite: 'src/vite/index.ts',
       },
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^workbox-/, 'idb-keyval', /^mime/, /^@playwright\//, /^node:/],
+      external: [/^workbox-/, 'idb-keyval', /^mime/, /^@playwright\//, 'vite', /^node:/],
     },
   },
   test: {

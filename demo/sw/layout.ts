@@ -1,6 +1,10 @@
 /** The frame around every page the worker renders, and the cookies that come with it. */
 import { HTMLResponse, type Request } from '../../src/index.js'
 import { html, raw, type SafeHTML } from './html.js'
+import { pages } from 'swasgi:build'
+
+/** The page bundle (script and stylesheets) every rendered page loads. */
+const PAGE = pages['index.html']
 
 export type Theme = 'system' | 'light' | 'dark'
 export const THEMES: Theme[] = ['system', 'light', 'dark']
@@ -68,8 +72,8 @@ export function renderPage(request: Request, { title, page, body, statusCode = 2
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="manifest" href="/manifest.webmanifest">
 <meta name="theme-color" content="#4f46e5">
-${__DEMO_ASSETS__.styles.map((href) => html`<link rel="stylesheet" href="${href}">`)}
-<script type="module" src="${__DEMO_ASSETS__.script}"></script>
+${PAGE.styles.map((href) => html`<link rel="stylesheet" href="${href}">`)}
+${PAGE.scripts.map((src) => html`<script type="module" src="${src}"></script>`)}
 </head>
 <body data-page="${page}">
 <header class="topbar">

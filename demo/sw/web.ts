@@ -1,6 +1,7 @@
 /** The HTML side: pages rendered by the worker, and classic forms answered with post/redirect/get. */
 import { FileResponse, HTTPException, PlainTextResponse, RedirectResponse, Route, type Request } from '../../src/index.js'
 import { listFiles } from '../../src/storage/index.js'
+import { precache } from 'swasgi:build'
 import { renderPage, sessionOf, themeOf, THEMES } from './layout.js'
 import { editNotePage, exportPage, homePage, matches, newNotePage, notePage, settingsPage } from './pages.js'
 import { attachFiles, attachmentPath, createNote, deleteNote, detachFile, getNote, listNotes, saveNote } from './store.js'
@@ -155,7 +156,7 @@ async function health(request: Request) {
     `worker started: ${STARTED.toISOString()} (up ${Math.round((Date.now() - STARTED.getTime()) / 1000)} s)`,
     `notes: ${notes.length}`,
     `attachments: ${files.length}`,
-    `precached assets: ${__DEMO_PRECACHE__.length}`,
+    `precached assets: ${precache.length}`,
     `online: ${navigator.onLine}`,
     `session: ${sessionOf(request) ? 'yes' : 'no'}`,
   ]

@@ -4,6 +4,7 @@
  */
 import { setCacheNameDetails } from 'workbox-core'
 import { cleanupOutdatedCaches, getCacheKeyForURL, precacheAndRoute } from 'workbox-precaching'
+import { precache } from 'swasgi:build'
 import { serve } from '../../src/sw/index.js'
 import { app } from './app.js'
 
@@ -11,7 +12,7 @@ declare const self: ServiceWorkerGlobalScope
 
 // Workbox names its cache after the scope URL; `notes-assets` reads better in `cache://` paths.
 setCacheNameDetails({ prefix: 'notes', precache: 'assets', suffix: '' })
-precacheAndRoute(__DEMO_PRECACHE__)
+precacheAndRoute(precache)
 cleanupOutdatedCaches()
 
 serve(app, {

@@ -96,7 +96,31 @@ function bodyReader(request: Request): BodyReader | undefined {
 /** A promise that settles on a later task: what a chunk that goes nowhere costs the app. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
-const waitATick = () => {}
+/**
+ * Started responses whose body is not known yet, opened together on the next task: one timer for
+ * all of them, as a timer per request would cost more than the rest of a small exchange.
+ */
+let unopened: (Exchange | null)[] | null = null
+
+/** Queues `exchange`; returns its place, which `forget` clears once its body is known. */
+function openOnNextTask(exchange: Exchange): number {
+  if (!unopened) {
+    unopened = []
+    setTimeout(openAll, 0)
+  }
+  return unopened.push(exchange) - 1
+}
+
+/** Lets go of an exchange whose body is known, so that the queue does not keep it alive. */
+function forget(exchange: Exchange, place: number): void {
+  if (unopened?.[place] === exchange) unopened[place] = null
+}
+
+function openAll(): void {
+  const exchanges = unopened!
+  unopened = null
+  for (const exchange of exchanges) exchange?.openStream()
+}
 // One shared, already resolved promise: what `send` returns when the app need not wait.
 const RESOLVED = Promise.resolve()
 
@@ -138,6 +162,8 @@ export class Exchange {
   private bodySent = false
   /** A started response whose body is not known yet: bytes, a Blob, or a stream (see `respond`). */
   private opened: { status: number; headers: Headers } | null = null
+  /** Its place in the queue of responses opened on the next task. */
+  private place = -1
   /** Keeps the worker alive for follow-up work, but never for a long stream (see the README). */
   private releaseLifetime: (() => void) | null = null
 
@@ -321,6 +347,7 @@ export class Exchange {
     const opened = this.opened
     if (opened) {
       this.opened = null
+      forget(this, this.place)
       this.resolveResult(new Response(blob, opened))
     } else if (this.controller && !this.cancelled) return this.pipe(blob)
     this.disconnect()
@@ -375,21 +402,19 @@ export class Exchange {
       this.disconnect()
       return
     }
-    // Which body this is shows with the next message, which a Response sends a few microtasks
-    // later: wait that long, and only then, if nothing came, for a task. A Blob behind middleware
-    // (any number of awaits) still becomes the body, and a slow first chunk holds the headers
-    // back for one task at most.
+    // Which body this is shows with the next message: wait for it until the next task, so that a
+    // Blob behind middleware (any number of awaits) still becomes the body, while a slow first
+    // chunk holds the headers back for one task at most.
     this.opened = { status, headers }
-    void RESOLVED.then(waitATick).then(waitATick).then(() => {
-      if (this.opened) setTimeout(() => this.openStream(), 0)
-    })
+    this.place = openOnNextTask(this)
   }
 
-  /** Resolves the started Response with a body stream that the app's body messages fill. */
-  private openStream(): void {
+  /** Resolves the started Response with a body stream that the app's body messages fill (once). */
+  openStream(): void {
     const opened = this.opened
     if (!opened) return
     this.opened = null
+    forget(this, this.place)
     this.resolveResult(new Response(new ReadableStream<Uint8Array>(this, BYTES), opened))
   }
 

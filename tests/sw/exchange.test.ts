@@ -379,34 +379,44 @@ describe('http.response.blob behind middleware', () => {
   })
 })
 
+// Each time is compared with a linear task over the same headers (building them), measured
+// alongside: a loaded machine slows both alike, while quadratic work falls far behind.
+const timed = <T>(work: () => T): [T, number] => {
+  const started = performance.now()
+  const result = work()
+  return [result, performance.now() - started]
+}
+
 describe('repeated headers cost linear time', () => {
-  test('20,000 duplicates of one response header are joined quickly', async () => {
+  test('20,000 duplicates of one response header are joined in linear time', async () => {
     const headers: [string, string][] = Array.from({ length: 20_000 }, (_, i) => ['x-many', String(i)])
-    const app = new ASGIResponse('x', { headers })
+    const [app, building] = timed(() => new ASGIResponse('x', { headers }))
     const started = performance.now()
     const response = await handle(app, quiet)(new Request('http://x/'))
     const elapsed = performance.now() - started
     expect(response.headers.get('x-many')!.split(', ')).toHaveLength(20_000)
     expect(response.headers.get('x-many')!.endsWith('19998, 19999')).toBe(true)
-    expect(elapsed).toBeLessThan(1000)
+    expect(elapsed).toBeLessThan(5 * building + 50)
   })
 
-  test('20,000 distinct response headers stay in order, quickly', async () => {
+  test('20,000 distinct response headers stay in order', async () => {
     const headers: [string, string][] = Array.from({ length: 20_000 }, (_, i) => [`x-h${i}`, String(i)])
+    const [app, building] = timed(() => new ASGIResponse('x', { headers }))
     const started = performance.now()
-    const response = await handle(new ASGIResponse('x', { headers }), quiet)(new Request('http://x/'))
-    expect(performance.now() - started).toBeLessThan(1000)
+    const response = await handle(app, quiet)(new Request('http://x/'))
+    expect(performance.now() - started).toBeLessThan(5 * building + 50)
     expect(response.headers.get('x-h19999')).toBe('19999')
   })
 
   test('MutableHeaders set and delete over 50,000 interleaved duplicates take linear time', () => {
     const interleaved = () => new MutableHeaders(Array.from({ length: 100_000 }, (_, i): [string, string] => [i % 2 ? 'x-dup' : 'x-keep', String(i)]))
-    const forSet = interleaved()
+    const [forSet, building] = timed(interleaved)
     const forDelete = interleaved()
-    const started = performance.now()
-    forSet.set('x-dup', 'one')
-    forDelete.delete('x-dup')
-    expect(performance.now() - started).toBeLessThan(500)
+    const [, editing] = timed(() => {
+      forSet.set('x-dup', 'one')
+      forDelete.delete('x-dup')
+    })
+    expect(editing).toBeLessThan(2 * building + 50)
     expect(forSet.getAll('x-dup')).toEqual(['one'])
     expect(forSet.entries().slice(0, 3)).toEqual([
       ['x-keep', '0'],

@@ -37,16 +37,17 @@ pre{background:#f6f6f6;border-radius:6px;padding:1rem;overflow:auto}</style></he
  */
 export function errorResponse(error: unknown, request: Request, debug: boolean): Response {
   const status = 500
-  if (debug) {
-    try {
+  let text = 'Internal Server Error'
+  try {
+    if (debug) {
       const info = details(error)
       const wantsHTML = request.mode === 'navigate' || (request.headers.get('accept') ?? '').includes('text/html')
       if (wantsHTML) return new Response(debugPage(info), { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
       return Response.json(info, { status })
-    } catch {
-      // An error that cannot be described (its getters throw): the plain 500 below.
     }
+    if (error instanceof ProtocolError) text = `Internal Server Error: ${error.message}`
+  } catch {
+    // An error that cannot be described (a getter or proxy trap throws): the bare 500.
   }
-  const text = error instanceof ProtocolError ? `Internal Server Error: ${error.message}` : 'Internal Server Error'
   return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 }

@@ -199,7 +199,11 @@ export class Exchange {
     try {
       this.opts.onError(error, this.request)
     } catch (hookError) {
-      console.error('swasgi: the onError hook threw while reporting an error of the ASGI app', hookError, error)
+      try {
+        console.error('swasgi: the onError hook threw while reporting an error of the ASGI app', hookError, error)
+      } catch {
+        // Not even the console takes it: the response below is all that is left.
+      }
     }
     if (this.phase === 'start') {
       this.phase = 'done'

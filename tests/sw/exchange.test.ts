@@ -285,6 +285,31 @@ describe('hooks and errors never leave a fetch hanging', () => {
     expect((await pending).status).toBe(500)
   })
 
+  test('an error that even instanceof cannot inspect, with a throwing onError: still a 500', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const hostile = new Proxy(
+        {},
+        {
+          getPrototypeOf() {
+            throw new Error('no peeking')
+          },
+        },
+      )
+      const app: ASGIApp = async () => {
+        throw hostile
+      }
+      const onError = (error: unknown) => {
+        throw error
+      }
+      const pending = handle(app, { onError })(new Request('http://x/'))
+      expect(await settles(pending)).toBe(true)
+      expect(await (await pending).text()).toBe('Internal Server Error')
+    } finally {
+      logged.mockRestore()
+    }
+  })
+
   test('a message with a null prototype is named in the error, not a second failure', async () => {
     const errors: unknown[] = []
     const app: ASGIApp = async (_scope, _receive, send) => {

@@ -121,6 +121,7 @@ function openAll(): void {
   unopened = null
   for (const exchange of exchanges) exchange?.openStream()
 }
+
 // One shared, already resolved promise: what `send` returns when the app need not wait.
 const RESOLVED = Promise.resolve()
 
@@ -362,11 +363,9 @@ export class Exchange {
     const controller = this.controller!
     const reader = blob.stream().getReader()
     try {
-      for (let next = await reader.read(); !next.done; next = await reader.read()) {
-        if (this.cancelled) break
+      for (let next = await reader.read(); !next.done && !this.cancelled; next = await reader.read()) {
         controller.enqueue(next.value)
         if (controller.desiredSize! <= 0) await new Promise<void>((resolve) => (this.room = resolve))
-        if (this.cancelled) break
       }
       if (this.cancelled) await reader.cancel()
       else controller.close()
@@ -413,7 +412,7 @@ export class Exchange {
     this.place = openOnNextTask(this)
   }
 
-  /** Resolves the started Response with a body stream that the app's body messages fill (once). */
+  /** Resolves the started Response with a body stream that the app's body messages fill (at most once; also called by the queue). */
   openStream(): void {
     const opened = this.opened
     if (!opened) return

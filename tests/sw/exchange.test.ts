@@ -389,6 +389,19 @@ describe('http.response.blob behind middleware', () => {
     expect(sentBlob).toBe(true)
   })
 
+  test('cancelling a Blob streamed into an open body releases the app', async () => {
+    const { app, done } = watched(async (_scope, _receive, send) => {
+      await send({ type: 'http.response.start', status: 200, headers: [] })
+      await sleep(5)
+      await send({ type: 'http.response.blob', blob: new Blob([new Uint8Array(1024 * 1024)]) })
+    })
+    const response = await handle(app, quiet)(new Request('http://x/'))
+    const reader = response.body!.getReader()
+    expect((await reader.read()).value!.byteLength).toBeGreaterThan(0)
+    await reader.cancel()
+    expect(await settles(done)).toBe(true)
+  })
+
   test('headers of a slow stream are not held back for long', async () => {
     let release!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))

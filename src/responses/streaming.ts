@@ -71,6 +71,8 @@ export class StreamingResponse extends Response {
     // one long-lived "disconnected" promise: each race stays attached to it, and keeps its chunk
     // alive, until the disconnect, so a long stream would hold its whole body in memory.
     let waiting: { resolve: (next: IteratorResult<StreamChunk>) => void; reject: (error: unknown) => void } | null = null
+    // Whether the client left while the iterator was producing a chunk (mid-await).
+    let stalled = false
     void (async () => {
       for (;;) {
         const message: Message = await receive()
@@ -79,7 +81,9 @@ export class StreamingResponse extends Response {
     })().then(
       () => {
         gone = true
-        waiting?.resolve(DISCONNECTED)
+        if (!waiting) return
+        stalled = true
+        waiting.resolve(DISCONNECTED)
       },
       (error: unknown) => {
         failed = { error }
@@ -117,7 +121,14 @@ export class StreamingResponse extends Response {
     } finally {
       stopListening = true
       // Closes the generator (its `finally` runs) or cancels the stream when we stopped early.
-      if (!finished) await (sync ? sync.return?.() : iterator!.return?.())
+      if (!finished) {
+        const closing = sync ? sync.return?.() : iterator!.return?.()
+        // A generator stuck in an await cannot be interrupted (Starlette would cancel it): it
+        // closes once that await settles, in the background, and the client is gone, so a
+        // failure then has nobody to go to.
+        if (stalled) void Promise.resolve(closing).catch(() => {})
+        else await closing
+      }
     }
     await runBackground(this.background)
   }

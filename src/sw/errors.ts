@@ -6,9 +6,18 @@ export class ProtocolError extends Error {
 const escapeHTML = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
+/** `String(value)`, or a fallback for values that refuse it (a null-prototype object, say). */
+export function show(value: unknown): string {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
 function details(error: unknown): { error: string; message: string; stack: string } {
-  if (error instanceof Error) return { error: error.name, message: error.message, stack: error.stack ?? String(error) }
-  return { error: typeof error, message: String(error), stack: String(error) }
+  if (error instanceof Error) return { error: error.name, message: error.message, stack: error.stack ?? show(error) }
+  return { error: typeof error, message: show(error), stack: show(error) }
 }
 
 function debugPage({ error, message, stack }: ReturnType<typeof details>): string {
@@ -28,12 +37,17 @@ pre{background:#f6f6f6;border-radius:6px;padding:1rem;overflow:auto}</style></he
  */
 export function errorResponse(error: unknown, request: Request, debug: boolean): Response {
   const status = 500
-  if (debug) {
-    const info = details(error)
-    const wantsHTML = request.mode === 'navigate' || (request.headers.get('accept') ?? '').includes('text/html')
-    if (wantsHTML) return new Response(debugPage(info), { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
-    return Response.json(info, { status })
+  let text = 'Internal Server Error'
+  try {
+    if (debug) {
+      const info = details(error)
+      const wantsHTML = request.mode === 'navigate' || (request.headers.get('accept') ?? '').includes('text/html')
+      if (wantsHTML) return new Response(debugPage(info), { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
+      return Response.json(info, { status })
+    }
+    if (error instanceof ProtocolError) text = `Internal Server Error: ${error.message}`
+  } catch {
+    // An error that cannot be described (a getter or proxy trap throws): the bare 500.
   }
-  const text = error instanceof ProtocolError ? `Internal Server Error: ${error.message}` : 'Internal Server Error'
   return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 }

@@ -2,7 +2,7 @@
 import { BLOB_EXTENSION, NETWORK_ERROR_EXTENSION, type ASGIApp, type HTTPScope, type Message } from '../types.js'
 import type { RawHeaders } from '../datastructures.js'
 import { decodeLatin1, typeName } from '../bytes.js'
-import { ProtocolError, errorResponse } from './errors.js'
+import { ProtocolError, errorResponse, show } from './errors.js'
 
 /** The part of a `FetchEvent` the adapter uses (so that it compiles and runs outside workers). */
 export interface LifetimeEvent {
@@ -24,32 +24,104 @@ const REDIRECT = new Set([301, 302, 303, 307, 308])
 const EMPTY = new Uint8Array(0)
 // Enough to batch small chunks, small enough that a fast producer waits for the reader.
 const HIGH_WATER_MARK = 64 * 1024
+// The size of the request body chunks read from a Blob.
+const BODY_CHUNK = 64 * 1024
 
 /** Fetch headers from ASGI ones: duplicates joined with ", " (browsers keep only the first), set-cookie apart. */
 function fetchHeaders(raw: unknown, cookies: string[]): Headers {
   if (!Array.isArray(raw)) throw new TypeError(`http.response.start "headers" must be a list of [name, value] byte pairs`)
-  // Appending one by one is about twice as fast as building Headers from a list of pairs.
-  const headers = new Headers()
-  const names: string[] = []
+  // Joined here first: joining through Headers.get/set costs time quadratic in the duplicates.
+  const values = new Map<string, string>()
   for (const pair of raw as RawHeaders) {
     const name = decodeLatin1(pair[0]).toLowerCase()
     const value = decodeLatin1(pair[1])
     if (name === 'set-cookie') cookies.push(value)
-    else if (names.includes(name)) headers.set(name, `${headers.get(name)}, ${value}`)
     else {
-      names.push(name)
-      headers.append(name, value)
+      const before = values.get(name)
+      values.set(name, before === undefined ? value : `${before}, ${value}`)
     }
   }
+  // Appending one by one is about twice as fast as building Headers from a list of pairs.
+  const headers = new Headers()
+  for (const [name, value] of values) headers.append(name, value)
   return headers
 }
 
 function describe(message: unknown): string {
   const type = (message as Message | null)?.type
-  return typeof type === 'string' ? `'${type}'` : `a message without a type (${String(message)})`
+  return typeof type === 'string' ? `'${type}'` : `a message without a type (${show(message)})`
 }
 
-const waitATick = () => {}
+/** Where `location` points, absolute: a relative Location is resolved differently per browser. */
+function absoluteLocation(location: string, base: string): string {
+  try {
+    return new URL(location, base).href
+  } catch {
+    throw new TypeError(`http.response.start has a Location header that is not a URL: ${JSON.stringify(location)}`)
+  }
+}
+
+/** What `receive()` reads the request body with: the Request's stream, or a `BlobBodyReader`. */
+type BodyReader = Pick<ReadableStreamDefaultReader<Uint8Array>, 'read' | 'releaseLock'>
+
+/**
+ * Reads a body that has no stream (Firefox gives a service worker's `FetchEvent.request` no
+ * `body`, though its bytes are there) from its Blob, a slice at a time so that it is never copied whole.
+ */
+class BlobBodyReader implements BodyReader {
+  private blob: Promise<Blob> | null = null
+  private offset = 0
+
+  constructor(private readonly request: Request) {}
+
+  async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    const blob = await (this.blob ??= this.request.blob())
+    const start = this.offset
+    if (start >= blob.size) return { done: true, value: undefined }
+    this.offset = Math.min(start + BODY_CHUNK, blob.size)
+    return { done: false, value: new Uint8Array(await blob.slice(start, this.offset).arrayBuffer()) }
+  }
+
+  releaseLock(): void {}
+}
+
+/** The reader of a request's body; undefined when there can be none. */
+function bodyReader(request: Request): BodyReader | undefined {
+  const body = request.body
+  if (body) return body.getReader()
+  const method = request.method
+  return method === 'GET' || method === 'HEAD' ? undefined : new BlobBodyReader(request)
+}
+
+/** A promise that settles on a later task: what a chunk that goes nowhere costs the app. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
+/**
+ * Started responses whose body is not known yet, opened together on the next task: one timer for
+ * all of them, as a timer per request would cost more than the rest of a small exchange.
+ */
+let unopened: (Exchange | null)[] | null = null
+
+/** Queues `exchange`; returns its place, which `forget` clears once its body is known. */
+function openOnNextTask(exchange: Exchange): number {
+  if (!unopened) {
+    unopened = []
+    setTimeout(openAll, 0)
+  }
+  return unopened.push(exchange) - 1
+}
+
+/** Lets go of an exchange whose body is known, so that the queue does not keep it alive. */
+function forget(exchange: Exchange, place: number): void {
+  if (unopened?.[place] === exchange) unopened[place] = null
+}
+
+function openAll(): void {
+  const exchanges = unopened!
+  unopened = null
+  for (const exchange of exchanges) exchange?.openStream()
+}
+
 // One shared, already resolved promise: what `send` returns when the app need not wait.
 const RESOLVED = Promise.resolve()
 
@@ -78,7 +150,7 @@ export class Exchange {
   private readers: Set<(message: Message) => void> | null = null
 
   // --- receive
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+  private readonly reader: BodyReader | undefined
   private bodyDone: boolean
   private sentEmpty = false
 
@@ -87,8 +159,12 @@ export class Exchange {
   private controller: ReadableStreamDefaultController<Uint8Array> | null = null
   private room: (() => void) | null = null
   private cancelled = false
+  /** Whether an http.response.body message came (a Blob may no longer replace the body). */
+  private bodySent = false
   /** A started response whose body is not known yet: bytes, a Blob, or a stream (see `respond`). */
   private opened: { status: number; headers: Headers } | null = null
+  /** Its place in the queue of responses opened on the next task. */
+  private place = -1
   /** Keeps the worker alive for follow-up work, but never for a long stream (see the README). */
   private releaseLifetime: (() => void) | null = null
 
@@ -100,7 +176,7 @@ export class Exchange {
     event: LifetimeEvent | undefined,
   ) {
     this.result = new Promise<Response>((resolve) => (this.resolveResult = resolve))
-    this.reader = request.body?.getReader()
+    this.reader = bodyReader(request)
     this.bodyDone = !this.reader
     if (event) event.waitUntil(new Promise<void>((resolve) => (this.releaseLifetime = resolve)))
     void this.run()
@@ -122,7 +198,15 @@ export class Exchange {
   }
 
   private fail(error: unknown): void {
-    this.opts.onError(error, this.request)
+    try {
+      this.opts.onError(error, this.request)
+    } catch (hookError) {
+      try {
+        console.error('swasgi: the onError hook threw while reporting an error of the ASGI app', hookError, error)
+      } catch {
+        // Not even the console takes it: the response below is all that is left.
+      }
+    }
     if (this.phase === 'start') {
       this.phase = 'done'
       this.resolveResult(errorResponse(error, this.request, this.opts.debug))
@@ -235,6 +319,7 @@ export class Exchange {
     const chunk = (message.body ?? EMPTY) as Uint8Array
     if (!(chunk instanceof Uint8Array)) throw new TypeError(`http.response.body "body" must be a Uint8Array, got ${typeName(chunk)}`)
     const more = message.more_body === true
+    this.bodySent = true
     // Even a whole body in one message goes through the stream: measured, `new Response(bytes)` was
     // slower both in Node (undici copies the bytes) and in Chromium (bench/browser: 1.25x vs 0.94x).
     this.openStream()
@@ -247,7 +332,12 @@ export class Exchange {
     }
     if (more) {
       // A stream is on its way: stop holding the worker now (a long stream is cut at 5 minutes).
-      return room ? room.then(() => this.releaseLifetime?.()) : this.releaseLifetime?.()
+      if (room) return room.then(() => this.releaseLifetime?.())
+      this.releaseLifetime?.()
+      // A chunk that goes nowhere (HEAD, a null-body status, a cancelled body) still waits for a
+      // task, so that an app that ignores http.disconnect cannot block the worker.
+      if (!controller || this.cancelled) return nextTask()
+      return
     }
     this.phase = 'done'
     this.disconnect()
@@ -264,14 +354,40 @@ export class Exchange {
     this.disconnect()
   }
 
-  /** The BLOB_EXTENSION message: the Blob becomes the body as it is, read by the browser itself. */
-  private sendBlob(blob: unknown): void {
+  /**
+   * The BLOB_EXTENSION message: the Blob becomes the body as it is, read by the browser itself, or
+   * streamed into the body if that was handed out already (see `respond`).
+   */
+  private sendBlob(blob: unknown): Promise<void> | void {
     if (!(blob instanceof Blob)) throw new TypeError(`http.response.blob "blob" must be a Blob, got ${typeName(blob)}`)
-    if (this.controller) throw new Error(`Unexpected ASGI message '${BLOB_EXTENSION}' after body messages: it replaces them`)
-    if (this.opened) this.resolveResult(new Response(blob, this.opened))
-    this.opened = null
+    if (this.bodySent) throw new Error(`Unexpected ASGI message '${BLOB_EXTENSION}' after body messages: it replaces them`)
     this.phase = 'done'
+    const opened = this.opened
+    if (opened) {
+      this.opened = null
+      forget(this, this.place)
+      this.resolveResult(new Response(blob, opened))
+    } else if (this.controller && !this.cancelled) return this.pipe(blob)
     this.disconnect()
+  }
+
+  /** Streams a Blob into the body stream already handed out, at the reader's pace. */
+  private async pipe(blob: Blob): Promise<void> {
+    const controller = this.controller!
+    const reader = blob.stream().getReader()
+    try {
+      for (let next = await reader.read(); !next.done && !this.cancelled; next = await reader.read()) {
+        controller.enqueue(next.value)
+        if (controller.desiredSize! <= 0) await new Promise<void>((resolve) => (this.room = resolve))
+      }
+      if (this.cancelled) await reader.cancel()
+      else controller.close()
+    } catch (error) {
+      controller.error(error)
+      throw error
+    } finally {
+      this.disconnect()
+    }
   }
 
   /** Checks http.response.start and resolves the Response; a promise only when onSetCookie must be awaited. */
@@ -293,27 +409,28 @@ export class Exchange {
 
   private respond(status: number, headers: Headers): void {
     const location = REDIRECT.has(status) ? headers.get('location') : null
-    if (location !== null) {
-      // Safari's workers only follow redirects made by Response.redirect (absolute URL).
-      this.resolveResult(Response.redirect(new URL(location, this.request.url).href, status))
-      return
-    }
+    // A real redirect keeps every header (Response.redirect would drop them); Safari's workers
+    // follow it once the Location is absolute (WebKit 282427).
+    if (location !== null) headers.set('location', absoluteLocation(location, this.request.url))
     if (NULL_BODY.has(status) || this.scope.method === 'HEAD') {
       this.resolveResult(new Response(null, { status, headers }))
+      // No body is needed: the app may stop producing one.
+      this.disconnect()
       return
     }
-    // Which body this is shows with the next message, which a Response (or a FileResponse's Blob)
-    // sends a few microtasks later: wait that long, never a task, so that a slow first chunk
-    // never holds the headers back. A timer here would cost more than it saves.
+    // Which body this is shows with the next message: wait for it until the next task, so that a
+    // Blob behind middleware (any number of awaits) still becomes the body, while a slow first
+    // chunk holds the headers back for one task at most.
     this.opened = { status, headers }
-    void RESOLVED.then(waitATick).then(waitATick).then(() => this.openStream())
+    this.place = openOnNextTask(this)
   }
 
-  /** Resolves the started Response with a body stream that the app's body messages fill. */
-  private openStream(): void {
+  /** Resolves the started Response with a body stream that the app's body messages fill (at most once; also called by the queue). */
+  openStream(): void {
     const opened = this.opened
     if (!opened) return
     this.opened = null
+    forget(this, this.place)
     this.resolveResult(new Response(new ReadableStream<Uint8Array>(this, BYTES), opened))
   }
 

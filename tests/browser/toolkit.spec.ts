@@ -1,7 +1,7 @@
 // The swasgi/playwright toolkit, used as a user would: the fixture against the app under test's
 // worker, and routeASGI with no worker at all.
 import { test, expect, routeASGI } from '../../src/playwright/index.js'
-import { App, JSONResponse, PlainTextResponse, Route, type Request } from '../../src/index.js'
+import { App, JSONResponse, PlainTextResponse, RedirectResponse, Route, type Request } from '../../src/index.js'
 
 test.describe('the swasgi fixture', () => {
   test('opens a page, waits for control, logs answered requests, runs code in the worker', async ({ page, swasgi }) => {
@@ -36,6 +36,16 @@ test.describe('routeASGI: an ASGI app behind Playwright routing, no worker', () 
         { methods: ['POST'], name: 'create' },
       ),
       new Route('/mock/fail', () => new PlainTextResponse('nope', 418)),
+      new Route(
+        '/mock/login',
+        () => {
+          const response = new RedirectResponse('/network/welcome', 303)
+          response.setCookie('session', 'abc')
+          return response
+        },
+        { methods: ['POST'] },
+      ),
+      new Route('/mock/whoami', (request: Request) => new PlainTextResponse(`session=${request.cookies.session ?? 'none'}`)),
     ],
   })
 
@@ -57,5 +67,19 @@ test.describe('routeASGI: an ASGI app behind Playwright routing, no worker', () 
     expect(seen.teapot).toBe(418)
     expect(seen.cookie).toBe('last=created')
     expect(seen.untouched).toBe('from the network: /network/x')
+  })
+
+  test('a login that sets a cookie and answers 303: the context keeps the cookie and follows the redirect', async ({ page, context }) => {
+    await routeASGI(page, '**/mock/**', api)
+    await page.goto('/network/plain-page')
+    const seen = await page.evaluate(async () => {
+      const response = await fetch('/mock/login', { method: 'POST', body: 'user=ada' })
+      const landed = { redirected: response.redirected, url: new URL(response.url).pathname, text: await response.text() }
+      return { landed, whoami: await (await fetch('/mock/whoami')).text() }
+    })
+    // Playwright routes only the first request of a redirect chain: the target comes from the network.
+    expect(seen.landed).toEqual({ redirected: true, url: '/network/welcome', text: 'from the network: /network/welcome' })
+    expect(seen.whoami).toBe('session=abc')
+    expect((await context.cookies()).map(({ name, value }) => [name, value])).toContainEqual(['session', 'abc'])
   })
 })

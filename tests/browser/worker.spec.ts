@@ -56,6 +56,17 @@ test.describe('responses through the real service worker', () => {
     expect(seen.manualType).toBe('opaqueredirect')
   })
 
+  test('a login that sets a cookie and answers 303: the cookie reaches the jar, fetch and form posts follow', async ({ controlled: page }) => {
+    const fetched = await page.evaluate(async () => {
+      const response = await fetch('/api/login', { method: 'POST', body: 'user=ada' })
+      return { redirected: response.redirected, url: new URL(response.url).pathname, body: await response.json() }
+    })
+    expect(fetched).toEqual({ redirected: true, url: '/api/cookies/get', body: { cookie: 'login=yes' } })
+    await page.setContent('<form method="post" action="/api/login"><button>Log in</button></form>')
+    await Promise.all([page.waitForURL('**/api/cookies/get'), page.getByRole('button').click()])
+    expect(await page.textContent('body')).toContain('login=yes')
+  })
+
   test('navigations are answered by the worker', async ({ controlled: page }) => {
     await page.goto('/page')
     await expect(page.locator('#title')).toHaveText('Answered by the worker at /page')

@@ -51,3 +51,16 @@ export function headerPairs(message: Message): [string, string][] {
 export function bodyText(messages: Message[]): string {
   return new TextDecoder().decode(Buffer.concat(messages.filter((m) => m.type === 'http.response.body').map((m) => m.body as Uint8Array)))
 }
+
+/** Whether `promise` settles (resolves or rejects) within `ms`: a hang fails an assertion, not the test's timeout. */
+export async function settles(promise: Promise<unknown>, ms = 1000): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
+  const settled = promise.then(
+    () => true,
+    () => true,
+  )
+  const result = await Promise.race([settled, late])
+  clearTimeout(timer)
+  return result
+}

@@ -3,6 +3,7 @@ import { describe, expect, test, vi } from 'vitest'
 import { handle, type HandleOptions } from '../../src/sw/index.js'
 import { JSONResponse, PlainTextResponse, RedirectResponse, Response as ASGIResponse, StreamingResponse } from '../../src/responses/index.js'
 import type { ASGIApp, HTTPScope, Message } from '../../src/types.js'
+import { settles } from '../helpers/asgi.js'
 
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes)
 const quiet: HandleOptions = { onError: () => {} }
@@ -198,18 +199,18 @@ describe('send and the Fetch response', () => {
     const { ticks, ran } = endless()
     const response = await handle(new StreamingResponse(ticks), quiet)(new Request('http://x/'))
     const reader = response.body!.getReader()
-    await reader.read()
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('tick')
     await reader.cancel()
-    await ran
+    expect(await settles(ran)).toBe(true)
   })
 
   test('aborting the request signal disconnects the app', async () => {
     const controller = new AbortController()
     const { ticks, ran } = endless()
     const response = await handle(new StreamingResponse(ticks), quiet)(new Request('http://x/', { signal: controller.signal }))
-    await response.body!.getReader().read()
+    expect(new TextDecoder().decode((await response.body!.getReader().read()).value)).toBe('tick')
     controller.abort()
-    await ran
+    expect(await settles(ran)).toBe(true)
   })
 
   test('backpressure: a fast producer waits for the reader instead of filling memory', async () => {
@@ -266,7 +267,7 @@ describe('send and the Fetch response', () => {
     expect(response.body).toBeNull()
   })
 
-  test('redirects become Response.redirect with an absolute Location', async () => {
+  test('redirects keep their status, with an absolute Location', async () => {
     const response = await handle(new RedirectResponse('/next?a=1', 303), quiet)(new Request('http://x:81/from'))
     expect(response.status).toBe(303)
     expect(response.headers.get('location')).toBe('http://x:81/next?a=1')
@@ -378,11 +379,13 @@ describe('background tasks and the event lifetime', () => {
     let lifetime: Promise<unknown> | undefined
     const response = await handle(new StreamingResponse(stream()), quiet)(new Request('http://x/'), { waitUntil: (p) => void (lifetime = p) })
     const reader = response.body!.getReader()
-    await reader.read()
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('a')
     // Resolves while the stream is still open: the worker is never held for the stream itself.
-    await lifetime
+    expect(lifetime).toBeDefined()
+    expect(await settles(lifetime!)).toBe(true)
     release()
-    await reader.read()
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('b')
+    expect((await reader.read()).done).toBe(true)
   })
 })
 

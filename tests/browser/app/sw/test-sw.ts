@@ -67,6 +67,11 @@ const app: ASGIApp = async (scope, receive, send) => {
       return answer(new Response(q.has('body') ? 'body' : null, Number(q.get('code'))))
     case '/api/redirect':
       return answer(new RedirectResponse('/api/echo?id=redirected'))
+    case '/api/login': {
+      const response = new RedirectResponse('/api/cookies/get', { statusCode: 303, headers: { 'x-login': 'ok' } })
+      response.setCookie('login', 'yes')
+      return answer(response)
+    }
     case '/api/stream': {
       const n = Number(q.get('n') ?? 3)
       const delay = Number(q.get('delay') ?? 200)

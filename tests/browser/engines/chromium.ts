@@ -19,7 +19,7 @@ export async function launchChromium(executablePath: string | undefined): Promis
         async reload() {
           await page.reload()
         },
-        evaluate: <A, R>(fn: PageFunction<A, R>, arg?: A) => page.evaluate(fn as (arg: A) => R, arg as A) as Promise<R>,
+        evaluate: <A, R>(fn: PageFunction<A, R>, arg?: A) => page.evaluate(fn as (arg: unknown) => unknown, arg as unknown) as Promise<R>,
         setOffline: (offline) => context.setOffline(offline),
         cookie: () => page.evaluate(() => document.cookie),
         close: () => context.close(),

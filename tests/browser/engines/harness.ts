@@ -34,6 +34,25 @@ class AppServer {
 
 const server = new AppServer()
 
+/**
+ * Polls `fn` in the page until it returns something other than null, e.g. while a navigation that
+ * the page started itself (a form submit) loads; errors from the page going away are retried.
+ */
+export async function waitForPage<R>(page: Page, fn: () => R | null, timeout = 10_000): Promise<R> {
+  const deadline = Date.now() + timeout
+  let last: unknown = null
+  while (Date.now() < deadline) {
+    try {
+      const value = await page.evaluate(fn)
+      if (value !== null) return value as R
+    } catch (error) {
+      last = error
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`the page did not get there within ${timeout} ms${last ? ` (last error: ${(last as Error).message})` : ''}`)
+}
+
 export interface EngineUnderTest {
   /** A fresh page (own context) showing /index.html, controlled by the test worker. */
   controlledPage(query?: string): Promise<Page>

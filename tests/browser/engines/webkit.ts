@@ -12,8 +12,10 @@ export interface WebKitPaths {
   xvfb: string | undefined
 }
 
-/** How long a script in the page may run before WebDriver gives up. */
-const SCRIPT_TIMEOUT = 25_000
+/** How long a script in the page may run before WebDriver gives up (within the test's 30 s). */
+const SCRIPT_TIMEOUT = 15_000
+/** How long any one WebDriver command may take, so a hang names the command that hung. */
+const COMMAND_TIMEOUT = 20_000
 
 export async function launchWebKit(paths: WebKitPaths, port: number): Promise<Browser> {
   const children: ChildProcess[] = []
@@ -45,15 +47,16 @@ export async function launchWebKit(paths: WebKitPaths, port: number): Promise<Br
         const session = `/session/${created.sessionId}`
         sessions.add(created.sessionId)
         version = `WebKitGTK ${created.capabilities.browserVersion ?? ''}`.trim()
-        await client.command('POST', `${session}/timeouts`, { script: SCRIPT_TIMEOUT, pageLoad: 20_000 })
+        await client.command('POST', `${session}/timeouts`, { script: SCRIPT_TIMEOUT, pageLoad: SCRIPT_TIMEOUT })
         const evaluate = async <A, R>(fn: PageFunction<A, R>, arg?: A): Promise<R> => {
           // Runs as the body of a function whose last argument is WebDriver's callback.
           const script = `const done = arguments[arguments.length - 1];
             Promise.resolve().then(() => ${callExpression(fn as PageFunction<never, unknown>, arg)}).then(
               (value) => done({ ok: true, value: value === undefined ? null : value }),
-              (error) => done({ ok: false, error: String(error && error.stack ? error + '\\n' + error.stack : error) }))`
-          const result = (await client.command('POST', `${session}/execute/async`, { script, args: [] })) as { ok: boolean; value: R; error: string }
-          if (!result.ok) throw new Error(`in the page: ${result.error}`)
+              (error) => done({ ok: false, thrown: String(error && error.stack ? error + '\\n' + error.stack : error) }))`
+          const result = (await client.command('POST', `${session}/execute/async`, { script, args: [] })) as { ok: boolean; value: R; thrown: string }
+          // (not "error": a WebDriver error object has that key)
+          if (!result.ok) throw new Error(`in the page: ${result.thrown}`)
           return result.value
         }
         return {
@@ -127,12 +130,19 @@ class WebDriverClient {
   constructor(private readonly base: string) {}
 
   async command(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(this.base + path, {
-      method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json; charset=utf-8' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await response.text()
+    let response: globalThis.Response
+    let text: string
+    try {
+      response = await fetch(this.base + path, {
+        method,
+        headers: body === undefined ? undefined : { 'content-type': 'application/json; charset=utf-8' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(COMMAND_TIMEOUT),
+      })
+      text = await response.text()
+    } catch (error) {
+      throw new Error(`WebKitWebDriver ${method} ${path} failed: ${(error as Error).message}`, { cause: error })
+    }
     let json: { value?: unknown }
     try {
       json = JSON.parse(text) as { value?: unknown }

@@ -1,12 +1,24 @@
 // Routes under /api/requests/ that read request bodies and echo what arrived, for the cross-engine
 // suite (tests/browser/engines): JSON, an urlencoded form navigation and a multipart file upload.
-import { HTMLResponse, JSONResponse, Request, Response } from '../../../../src/index.js'
+import { HTMLResponse, HTTPException, JSONResponse, PlainTextResponse, Request, Response } from '../../../../src/index.js'
 import type { ASGIApp } from '../../../../src/types.js'
 
 const hex = (digest: ArrayBuffer) => [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 const escapeHTML = (text: string) => text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export const requestsApp: ASGIApp = async (scope, receive, send) => {
+  let response: ASGIApp
+  try {
+    response = await route(scope, receive)
+  } catch (error) {
+    // A malformed body says why (as an App would), so a failing test shows the reason.
+    if (!(error instanceof HTTPException)) throw error
+    response = new PlainTextResponse(error.detail, error.statusCode)
+  }
+  return response(scope, receive, send)
+}
+
+async function route(scope: Parameters<ASGIApp>[0], receive: Parameters<ASGIApp>[1]): Promise<ASGIApp> {
   const request = new Request(scope as ConstructorParameters<typeof Request>[0], receive)
   const contentType = request.headers.get('content-type')
   let response: ASGIApp
@@ -44,5 +56,5 @@ export const requestsApp: ASGIApp = async (scope, receive, send) => {
     default:
       response = new JSONResponse({ error: 'no such route' }, 404)
   }
-  return response(scope, receive, send)
+  return response
 }

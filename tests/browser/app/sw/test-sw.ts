@@ -81,7 +81,7 @@ const app: ASGIApp = async (scope, receive, send) => {
     case '/api/cookies/set': {
       const response = new PlainTextResponse('set')
       response.setCookie('theme', q.get('theme') ?? 'dark')
-      response.setCookie('session', 'secret-token', { httpOnly: true })
+      response.setCookie('session', q.get('session') ?? 'secret-token', { httpOnly: true })
       return answer(response)
     }
     case '/api/cookies/delete': {

@@ -1,46 +1,33 @@
 // Firefox through puppeteer-core over WebDriver BiDi (Playwright cannot drive a stock Firefox).
-// Pages open in the default browser context, where users are: in a separate one (a BiDi user
-// context, like a container tab) the worker's cookieStore works, while in the default one it stores
-// and reads nothing. So instead of a fresh context, closing a page wipes what the test left behind
-// (and the specs use fresh names and values, so that nothing left over can pass a test).
+// Every page is the first tab of a fresh Firefox (fresh profile): where a user starts. Not a tab
+// that BiDi creates (browser.newPage()): in such a tab of the default context the worker's
+// cookieStore stores and reads nothing, while in the first tab, or in a separate user context, it
+// works. Not one long-lived browser wiped between tests either: a worker left running by one test
+// changed what the next one saw. The next Firefox starts while a test runs, to hide its start-up.
 import type { Browser, Page, PageFunction } from './driver.js'
-
-/**
- * Runs in the page before it closes: unregisters the workers and empties the caches, databases and
- * cookies. Databases are emptied rather than deleted: the old worker may still hold them open,
- * which would block a deletion and every later open.
- */
-async function wipeOrigin(): Promise<void> {
-  const registrations = await navigator.serviceWorker.getRegistrations()
-  await Promise.all(registrations.map((registration) => registration.unregister()))
-  for (const name of await caches.keys()) await caches.delete(name)
-  for (const { name } of await indexedDB.databases()) {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open(name!)
-      request.onsuccess = () => resolve(request.result)
-      request.onerror = () => reject(request.error)
-    })
-    const stores = [...db.objectStoreNames]
-    if (stores.length) {
-      const transaction = db.transaction(stores, 'readwrite')
-      for (const store of stores) transaction.objectStore(store).clear()
-      await new Promise((resolve, reject) => {
-        transaction.oncomplete = resolve
-        transaction.onerror = () => reject(transaction.error)
-      })
-    }
-    db.close()
-  }
-}
 
 export async function launchFirefox(executablePath: string): Promise<Browser> {
   const { default: puppeteer } = await import('puppeteer-core')
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true })
+  const start = () => puppeteer.launch({ browser: 'firefox', executablePath, headless: true })
+  type Firefox = Awaited<ReturnType<typeof start>>
+  const running = new Set<Promise<Firefox>>()
+  const launch = () => {
+    const browser = start()
+    running.add(browser)
+    browser.catch(() => running.delete(browser))
+    return browser
+  }
+  let next = launch()
+  const version = await (await next).version()
   return {
     engine: 'firefox',
-    version: await browser.version(),
+    version,
     async newPage(): Promise<Page> {
-      const page = await browser.newPage()
+      const starting = next
+      next = launch()
+      const browser = await starting
+      const [page] = await browser.pages()
+      if (!page) throw new Error('Firefox started without a tab')
       return {
         async goto(url) {
           await page.goto(url, { waitUntil: 'load' })
@@ -52,16 +39,13 @@ export async function launchFirefox(executablePath: string): Promise<Browser> {
         setOffline: (offline) => page.setOfflineMode(offline),
         cookie: () => page.evaluate(() => document.cookie),
         async close() {
-          try {
-            await page.setOfflineMode(false)
-            if (page.url().startsWith('http')) await page.evaluate(wipeOrigin)
-            await browser.deleteCookie(...(await browser.cookies()))
-          } finally {
-            await page.close()
-          }
+          running.delete(starting)
+          await browser.close()
         },
       }
     },
-    close: () => browser.close(),
+    async close() {
+      await Promise.allSettled([...running].map(async (browser) => (await browser).close()))
+    },
   }
 }

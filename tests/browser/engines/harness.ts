@@ -1,5 +1,5 @@
 // What every cross-engine spec shares: the app server (which the specs may stop, to be offline where
-// the engine has no offline switch), one browser per engine and file, and a fresh page per test.
+// the engine has no offline switch), one driver per engine and file, and a fresh page per test.
 import type { Server } from 'node:http'
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import type { Browser, EngineName, Page } from './driver.js'

@@ -1,32 +1,86 @@
 // Firefox through puppeteer-core over WebDriver BiDi (Playwright cannot drive a stock Firefox).
-// Every page is the first tab of a fresh Firefox (fresh profile): where a user starts. Not a tab
-// that BiDi creates (browser.newPage()): in such a tab of the default context the worker's
-// cookieStore stores and reads nothing, while in the first tab, or in a separate user context, it
-// works. Not one long-lived browser wiped between tests either: a worker left running by one test
-// changed what the next one saw. The next Firefox starts while a test runs, to hide its start-up.
+// The suite starts Firefox itself, with a fresh profile that changes no web behaviour, and connects:
+// puppeteer's own launch() forces `fission.webContentIsolationStrategy` to 0 and relaxes cookie
+// blocking, and with that the worker's cookieStore works where it fails in a user's Firefox.
+// Every page is the first tab of a fresh Firefox: a worker left running by one test changed what
+// the next one saw. The next Firefox starts while a test runs, to hide its start-up.
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Browser, Page, PageFunction } from './driver.js'
 
-export async function launchFirefox(executablePath: string): Promise<Browser> {
+/** Quiet start-up only: no first-run pages or data reporting. */
+const PREFS = {
+  'browser.shell.checkDefaultBrowser': false,
+  'browser.startup.homepage_override.mstone': 'ignore',
+  'browser.aboutwelcome.enabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.reportingpolicy.firstRun': false,
+}
+
+/** Starts Firefox headless on a fresh profile and connects puppeteer to its WebDriver BiDi endpoint. */
+async function startFirefox(executablePath: string) {
   const { default: puppeteer } = await import('puppeteer-core')
-  const start = () => puppeteer.launch({ browser: 'firefox', executablePath, headless: true })
-  type Firefox = Awaited<ReturnType<typeof start>>
+  const profile = await mkdtemp(join(tmpdir(), 'swasgi-firefox-'))
+  await writeFile(join(profile, 'user.js'), Object.entries(PREFS).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join(''))
+  const child = spawn(executablePath, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port', '0', 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill()
+    await exited
+    await rm(profile, { recursive: true, force: true })
+  }
+  try {
+    const endpoint = await new Promise<string>((resolve, reject) => {
+      let err = ''
+      const timer = setTimeout(() => reject(new Error(`Firefox did not open WebDriver BiDi within 30 s: ${err.trim().slice(-500)}`)), 30_000)
+      child.stderr!.on('data', (data) => {
+        err += data
+        const found = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(err)
+        if (found) {
+          clearTimeout(timer)
+          resolve(found[1])
+        }
+      })
+      child.once('exit', (code) => reject(new Error(`Firefox exited (${code}) before opening WebDriver BiDi: ${err.trim().slice(-500)}`)))
+    })
+    const browser = await puppeteer.connect({ browserWSEndpoint: `${endpoint}/session`, protocol: 'webDriverBiDi' })
+    return {
+      browser,
+      async close() {
+        await browser.close().catch(() => {})
+        await stop()
+      },
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+type Firefox = Awaited<ReturnType<typeof startFirefox>>
+
+export async function launchFirefox(executablePath: string): Promise<Browser> {
   const running = new Set<Promise<Firefox>>()
   const launch = () => {
-    const browser = start()
-    running.add(browser)
-    browser.catch(() => running.delete(browser))
-    return browser
+    const firefox = startFirefox(executablePath)
+    running.add(firefox)
+    firefox.catch(() => running.delete(firefox))
+    return firefox
   }
   let next = launch()
-  const version = await (await next).version()
+  const version = await (await next).browser.version()
   return {
     engine: 'firefox',
     version,
     async newPage(): Promise<Page> {
       const starting = next
       next = launch()
-      const browser = await starting
-      const [page] = await browser.pages()
+      const firefox = await starting
+      const [page] = await firefox.browser.pages()
       if (!page) throw new Error('Firefox started without a tab')
       return {
         async goto(url) {
@@ -40,12 +94,12 @@ export async function launchFirefox(executablePath: string): Promise<Browser> {
         cookie: () => page.evaluate(() => document.cookie),
         async close() {
           running.delete(starting)
-          await browser.close()
+          await firefox.close()
         },
       }
     },
     async close() {
-      await Promise.allSettled([...running].map(async (browser) => (await browser).close()))
+      await Promise.allSettled([...running].map(async (firefox) => (await firefox).close()))
     },
   }
 }

@@ -1,7 +1,7 @@
 // Firefox through puppeteer-core over WebDriver BiDi (Playwright cannot drive a stock Firefox).
 // The suite starts Firefox itself, with a fresh profile that changes no web behaviour, and connects:
-// puppeteer's own launch() forces `fission.webContentIsolationStrategy` to 0 and relaxes cookie
-// blocking, and with that the worker's cookieStore works where it fails in a user's Firefox.
+// puppeteer's own launch() forces `fission.webContentIsolationStrategy` to 0 (and relaxes cookie
+// blocking), and that pref alone makes the worker's cookieStore work where a user's Firefox fails.
 // Every page is the first tab of a fresh Firefox: a worker left running by one test changed what
 // the next one saw. The next Firefox starts while a test runs, to hide its start-up.
 import { spawn } from 'node:child_process'

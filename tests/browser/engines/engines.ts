@@ -73,15 +73,8 @@ export function findEngines(): Found[] {
   return requestedEngines().map((engine) => finders[engine]())
 }
 
-/** The engines that can run here, in order. */
-export function availableEngines(): EngineName[] {
-  return findEngines()
-    .filter((found) => 'launch' in found)
-    .map((found) => found.engine)
-}
-
 export function launch(engine: EngineName, port: number): Promise<Browser> {
   const found = findEngines().find((f) => f.engine === engine)
-  if (!found || !('launch' in found)) throw new Error(`${engine} is not available here`)
+  if (!found || !('launch' in found)) throw new Error(`${engine} was found when the suite started, but not now: ${found && 'missing' in found ? found.missing : 'not requested'}`)
   return found.launch(port)
 }

@@ -1,9 +1,9 @@
 // What every cross-engine spec shares: the app server (which the specs may stop, to be offline where
 // the engine has no offline switch), one driver per engine and file, and a fresh page per test.
 import type { Server } from 'node:http'
-import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
 import type { Browser, EngineName, Page } from './driver.js'
-import { availableEngines, launch } from './engines.js'
+import { launch } from './engines.js'
 // @ts-expect-error a plain .mjs module, also Playwright's webServer
 import { listen } from '../server.mjs'
 
@@ -11,8 +11,8 @@ import { listen } from '../server.mjs'
 export const PORT = Number(process.env.ENGINES_PORT ?? Number(process.env.TEST_PORT ?? 4179) + 10)
 export const ORIGIN = `http://127.0.0.1:${PORT}`
 
-/** The engines to parametrise over (describe.each): a failure names its browser. */
-export const engines: EngineName[] = availableEngines()
+/** The engines to parametrise over (describe.each), as found once by the global setup. */
+export const engines: EngineName[] = inject('engines')
 
 class AppServer {
   private server: Server | undefined

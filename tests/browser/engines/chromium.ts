@@ -4,6 +4,7 @@ import type { Browser, Page, PageFunction } from './driver.js'
 // @ts-expect-error a plain .mjs module shared with the benchmarks
 import { CHROMIUM_ARGS } from '../../../scripts/find-browser.mjs'
 
+/** Launches Chromium (`executablePath` undefined: Playwright's own build). */
 export async function launchChromium(executablePath: string | undefined): Promise<Browser> {
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
   return {

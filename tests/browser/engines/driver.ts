@@ -1,11 +1,12 @@
 // The one interface the cross-engine suite drives a browser through, whatever the engine underneath.
 
+/** The three browser engines the suite covers. */
 export type EngineName = 'chromium' | 'firefox' | 'webkit'
 
 /** A function run in the page: it gets one JSON argument and returns JSON (or a promise of it). */
 export type PageFunction<A, R> = (arg: A) => R | Promise<R>
 
-/** One tab in its own isolated browser context (own cookies, storage and service workers). */
+/** One tab, isolated from every other page (own cookies, storage and service workers). */
 export interface Page {
   /** Navigates and waits for the load event. */
   goto(url: string): Promise<void>

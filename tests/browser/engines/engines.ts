@@ -9,7 +9,7 @@ import { launchWebKit, type WebKitPaths } from './webkit.js'
 // @ts-expect-error a plain .mjs module shared with the benchmarks
 import { locateChromium } from '../../../scripts/find-browser.mjs'
 
-export const ENGINES: readonly EngineName[] = ['chromium', 'firefox', 'webkit']
+const ENGINES: readonly EngineName[] = ['chromium', 'firefox', 'webkit']
 
 /** What launching an engine needs, or why it cannot run here and how to fix that. */
 export type Found = { engine: EngineName; launch: (port: number) => Promise<Browser> } | { engine: EngineName; missing: string; install: string }
@@ -60,7 +60,7 @@ function findWebKitEngine(): Found {
 }
 
 /** The engines this run covers: all three, or those named in $ENGINES (comma-separated). */
-export function requestedEngines(): EngineName[] {
+function requestedEngines(): EngineName[] {
   const wanted = process.env.ENGINES?.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
   if (!wanted) return [...ENGINES]
   const unknown = wanted.filter((name) => !ENGINES.includes(name as EngineName))
@@ -68,11 +68,13 @@ export function requestedEngines(): EngineName[] {
   return wanted as EngineName[]
 }
 
+/** Each requested engine: how to launch it, or what is missing and how to install it. */
 export function findEngines(): Found[] {
   const finders = { chromium: findChromiumEngine, firefox: findFirefoxEngine, webkit: findWebKitEngine }
   return requestedEngines().map((engine) => finders[engine]())
 }
 
+/** Launches `engine`; `port` is free for a driver that needs one (WebKitWebDriver). */
 export function launch(engine: EngineName, port: number): Promise<Browser> {
   const found = findEngines().find((f) => f.engine === engine)
   if (!found || !('launch' in found)) throw new Error(`${engine} was found when the suite started, but not now: ${found && 'missing' in found ? found.missing : 'not requested'}`)

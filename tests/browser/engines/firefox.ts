@@ -63,6 +63,7 @@ async function startFirefox(executablePath: string) {
 
 type Firefox = Awaited<ReturnType<typeof startFirefox>>
 
+/** Firefox as a Browser: each newPage() is a fresh Firefox. */
 export async function launchFirefox(executablePath: string): Promise<Browser> {
   const running = new Set<Promise<Firefox>>()
   const launch = () => {

@@ -13,6 +13,7 @@ declare module 'vitest' {
   }
 }
 
+/** Vitest's global setup for vitest.engines.config.ts. */
 export default async function setup(project: TestProject): Promise<void> {
   const found = findEngines()
   const missing = found.filter((f) => 'missing' in f)

@@ -9,6 +9,7 @@ import { listen } from '../server.mjs'
 
 /** The app's port (the WebKit driver takes PORT+2): $ENGINES_PORT, else $TEST_PORT+10. */
 export const PORT = Number(process.env.ENGINES_PORT ?? Number(process.env.TEST_PORT ?? 4179) + 10)
+/** The app's origin, as the pages see it. */
 export const ORIGIN = `http://127.0.0.1:${PORT}`
 
 /** The engines to parametrise over (describe.each), as found once by the global setup. */
@@ -53,6 +54,7 @@ export async function waitForPage<R>(page: Page, fn: () => R | null, timeout = 1
   throw new Error(`the page did not get there within ${timeout} ms${last ? ` (last error: ${(last as Error).message})` : ''}`)
 }
 
+/** What a spec gets from useEngine(). */
 export interface EngineUnderTest {
   /** A fresh page (own context) showing /index.html, controlled by the test worker. */
   controlledPage(query?: string): Promise<Page>

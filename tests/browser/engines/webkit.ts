@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { callExpression, type Browser, type Page, type PageFunction } from './driver.js'
 
+/** Where the WebKit pieces are installed. */
 export interface WebKitPaths {
   driver: string
   miniBrowser: string
@@ -17,6 +18,7 @@ const SCRIPT_TIMEOUT = 15_000
 /** How long any one WebDriver command may take, so a hang names the command that hung. */
 const COMMAND_TIMEOUT = 20_000
 
+/** Starts Xvfb (unless told to use $DISPLAY) and WebKitWebDriver on `port`; each newPage() is a new session. */
 export async function launchWebKit(paths: WebKitPaths, port: number): Promise<Browser> {
   const children: ChildProcess[] = []
   const stop = () => {

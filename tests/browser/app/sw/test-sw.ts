@@ -16,6 +16,7 @@ import {
   lastEventId,
 } from '../../../../src/index.js'
 import type { ASGIApp, HTTPScope, Receive } from '../../../../src/types.js'
+import { requestsApp } from './requests-app.js'
 
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes)
 const header = (scope: HTTPScope, name: string) => {
@@ -118,7 +119,7 @@ const app: ASGIApp = async (scope, receive, send) => {
     case '/api/cookies/set': {
       const response = new PlainTextResponse('set')
       response.setCookie('theme', q.get('theme') ?? 'dark')
-      response.setCookie('session', 'secret-token', { httpOnly: true })
+      response.setCookie('session', q.get('session') ?? 'secret-token', { httpOnly: true })
       return answer(response)
     }
     case '/api/cookies/delete': {
@@ -163,6 +164,7 @@ const app: ASGIApp = async (scope, receive, send) => {
         response.setCookie(q.get('name') ?? 'seen', '1')
         return answer(response)
       }
+      if (url.pathname.startsWith('/api/requests/')) return answer(requestsApp)
       return answer(new PlainTextResponse('Not Found', 404))
   }
 }

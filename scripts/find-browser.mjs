@@ -16,20 +16,24 @@ export const CHROMIUM_ARGS = [
 
 /** The path of the Chromium to launch, or undefined to let Playwright use its own. */
 export function findChromium() {
+  const found = locateChromium()
+  if (found.problem) fatal(found.problem)
+  return found.path
+}
+
+/** Like findChromium, but says what is missing instead of exiting: { path } or { problem }. */
+export function locateChromium() {
   const fromEnv = process.env.CHROMIUM_PATH
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) fatal(`CHROMIUM_PATH is set to ${fromEnv}, which does not exist.`)
-    return fromEnv
-  }
-  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
+  if (fromEnv) return existsSync(fromEnv) ? { path: fromEnv } : { problem: `CHROMIUM_PATH is set to ${fromEnv}, which does not exist.` }
+  if (existsSync('/usr/bin/chromium')) return { path: '/usr/bin/chromium' }
   let own
   try {
     own = chromium.executablePath()
   } catch {
     own = undefined
   }
-  if (own && existsSync(own)) return undefined
-  fatal('No Chromium found for the browser tests.')
+  if (own && existsSync(own)) return { path: undefined }
+  return { problem: 'No Chromium found for the browser tests.' }
 }
 
 function fatal(problem) {

@@ -1,6 +1,7 @@
 // Builds the app under test (page + service worker) with Vite and serves it on loopback:
 // http://127.0.0.1:PORT (the app's origin) and http://127.0.0.1:PORT+1 (a second origin for
-// cross-origin tests). Started by Playwright's webServer.
+// cross-origin tests). Started by Playwright's webServer; the cross-engine suite
+// (tests/browser/engines) imports buildApp and listen to stop and restart the server itself.
 import { createServer } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
@@ -14,17 +15,20 @@ const outDir = join(here, '.dist')
 const port = Number(process.env.PORT ?? 4179)
 const define = { 'process.env.NODE_ENV': JSON.stringify('development') }
 
-await build({ root, logLevel: 'warn', define, build: { outDir, emptyOutDir: true } })
-await build({
-  root,
-  logLevel: 'warn',
-  define,
-  build: {
-    outDir,
-    emptyOutDir: false,
-    lib: { entry: join(root, 'sw/test-sw.ts'), formats: ['iife'], name: 'testWorker', fileName: () => 'sw.js' },
-  },
-})
+/** Builds the page and the worker into tests/browser/.dist. */
+export async function buildApp() {
+  await build({ root, logLevel: 'warn', define, build: { outDir, emptyOutDir: true } })
+  await build({
+    root,
+    logLevel: 'warn',
+    define,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      lib: { entry: join(root, 'sw/test-sw.ts'), formats: ['iife'], name: 'testWorker', fileName: () => 'sw.js' },
+    },
+  })
+}
 
 /** Serves the built files; `/network/...` answers from the server so tests can tell who answered. */
 async function serveFile(request, response) {
@@ -46,5 +50,17 @@ async function serveFile(request, response) {
   }
 }
 
-for (const p of [port, port + 1]) createServer(serveFile).listen(p, '127.0.0.1')
-console.log(`app under test on http://127.0.0.1:${port}`)
+/** Serves the built app on 127.0.0.1:port; resolves once it listens. */
+export function listen(port) {
+  const server = createServer(serveFile)
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve(server))
+  })
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildApp()
+  for (const p of [port, port + 1]) await listen(p)
+  console.log(`app under test on http://127.0.0.1:${port}`)
+}

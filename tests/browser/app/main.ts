@@ -1,6 +1,7 @@
 // The page side of the app under test: registers the worker and tells the tests when it controls the page.
 import { register } from '../../../src/client/index.js'
 import { putFile } from '../../../src/storage/index.js'
+import { testBytes } from './bytes.js'
 
 declare global {
   interface Window {
@@ -8,6 +9,7 @@ declare global {
     putFile: typeof putFile
     register: typeof register
     initiallyControlled: boolean
+    testBytes: typeof testBytes
   }
 }
 
@@ -23,3 +25,5 @@ window.swReady = register(script).then(
 // Tests store files from the page: the worker reads the same IndexedDB and Cache Storage.
 window.putFile = putFile
 window.register = register
+// The cross-engine suite uploads these bytes and compares what the app echoes.
+window.testBytes = testBytes

@@ -13,6 +13,7 @@ import {
   UJSONResponse,
 } from '../../../../src/index.js'
 import type { ASGIApp, HTTPScope, Receive } from '../../../../src/types.js'
+import { requestsApp } from './requests-app.js'
 
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes)
 const header = (scope: HTTPScope, name: string) => {
@@ -80,7 +81,7 @@ const app: ASGIApp = async (scope, receive, send) => {
     case '/api/cookies/set': {
       const response = new PlainTextResponse('set')
       response.setCookie('theme', q.get('theme') ?? 'dark')
-      response.setCookie('session', 'secret-token', { httpOnly: true })
+      response.setCookie('session', q.get('session') ?? 'secret-token', { httpOnly: true })
       return answer(response)
     }
     case '/api/cookies/delete': {
@@ -119,6 +120,7 @@ const app: ASGIApp = async (scope, receive, send) => {
       // /files/idb/KEY and /files/cache/PATH serve what the page stored there.
       if (url.pathname.startsWith('/files/idb/')) return answer(new FileResponse(`idb://files/${url.pathname.slice('/files/idb/'.length)}`))
       if (url.pathname.startsWith('/files/cache/')) return answer(new FileResponse(`cache://assets/${url.pathname.slice('/files/cache/'.length)}`))
+      if (url.pathname.startsWith('/api/requests/')) return answer(requestsApp)
       return answer(new PlainTextResponse('Not Found', 404))
   }
 }

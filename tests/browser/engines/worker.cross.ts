@@ -1,0 +1,58 @@
+// The worker's basics in every engine: control, GET, navigation, streaming, errors, offline.
+import { describe, expect, test } from 'vitest'
+import { engines, ORIGIN, useEngine } from './harness.js'
+
+describe.each(engines)('%s', (engine) => {
+  const browser = useEngine(engine)
+
+  test('register() gives the worker control, and it answers a JSON GET', async () => {
+    const page = await browser.controlledPage()
+    const seen = await page.evaluate(async () => {
+      const r = await fetch('/api/echo?id=7')
+      return { status: r.status, type: r.headers.get('content-type'), body: await r.json() }
+    })
+    expect(seen).toEqual({ status: 200, type: 'application/json', body: { id: '7', method: 'GET', path: '/api/echo' } })
+  })
+
+  test('an HTML navigation is answered by the worker', async () => {
+    const page = await browser.controlledPage()
+    await page.goto(`${ORIGIN}/page`)
+    expect(await page.evaluate(() => document.getElementById('title')?.textContent)).toBe('Answered by the worker at /page')
+  })
+
+  test('a StreamingResponse arrives chunk by chunk while the generator runs', async () => {
+    const page = await browser.controlledPage()
+    const arrivals = await page.evaluate(async () => {
+      const reader = (await fetch('/api/stream?n=3&delay=300')).body!.getReader()
+      const chunks: { at: number; text: string }[] = []
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) return chunks
+        chunks.push({ at: performance.now(), text: new TextDecoder().decode(value) })
+      }
+    })
+    expect(arrivals.map((c) => c.text.split(':')[0]).join('')).toBe('012')
+    // Each chunk came about one delay after the previous one, not all at the end.
+    expect(arrivals[1].at - arrivals[0].at).toBeGreaterThan(200)
+    expect(arrivals[2].at - arrivals[1].at).toBeGreaterThan(200)
+  })
+
+  test("an exception in the app is a 500 'Internal Server Error'", async () => {
+    const page = await browser.controlledPage()
+    const seen = await page.evaluate(async () => {
+      const r = await fetch('/api/error')
+      return [r.status, await r.text()]
+    })
+    expect(seen).toEqual([500, 'Internal Server Error'])
+  })
+
+  test('offline, a reload is still answered by the worker (and the network is really gone)', async () => {
+    const page = await browser.controlledPage()
+    await page.goto(`${ORIGIN}/page`)
+    await browser.goOffline(page)
+    expect(await page.evaluate(() => fetch('/network/x').then((r) => `answered ${r.status}`, () => 'network error'))).toBe('network error')
+    await page.reload()
+    expect(await page.evaluate(() => document.getElementById('title')?.textContent)).toBe('Answered by the worker at /page')
+    expect(await page.evaluate(async () => (await (await fetch('/api/echo?id=off')).json()).id)).toBe('off')
+  })
+})

@@ -48,10 +48,13 @@ const HELLO_TIMEOUT = 1000
 
 let syncing: Promise<void> | undefined
 
+// The page's document, typed here: this file is also checked against the WebWorker lib.
+const page = () => (globalThis as unknown as { document: { cookie: string; visibilityState: string } }).document
+
 /** Writes each line into document.cookie. */
 function writeCookies(lines: unknown): void {
   if (!Array.isArray(lines)) return
-  for (const line of lines) if (typeof line === 'string') document.cookie = line
+  for (const line of lines) if (typeof line === 'string') page().cookie = line
 }
 
 /**
@@ -65,16 +68,16 @@ function syncCookies(container: ServiceWorkerContainer): Promise<void> {
   container.addEventListener('message', (event) => {
     const port = event.ports[0]
     if (!port || !(event.source instanceof ServiceWorker)) return
-    if (event.data?.type === COOKIES_READ) port.postMessage(document.cookie)
+    if (event.data?.type === COOKIES_READ) port.postMessage(page().cookie)
     else if (event.data?.type === COOKIES_WRITE) {
       writeCookies(event.data.cookies)
       port.postMessage(true)
     }
   })
   container.startMessages()
-  const report = (gone: boolean) => container.controller?.postMessage({ type: COOKIES_REPORT, cookie: document.cookie, gone })
+  const report = (gone: boolean) => container.controller?.postMessage({ type: COOKIES_REPORT, cookie: page().cookie, gone })
   addEventListener('pagehide', () => report(true))
-  addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && report(false))
+  addEventListener('visibilitychange', () => page().visibilityState === 'hidden' && report(false))
   const hello = () => {
     const channel = new MessageChannel()
     const answered = new Promise<void>((resolve) => {
@@ -84,11 +87,11 @@ function syncCookies(container: ServiceWorkerContainer): Promise<void> {
       }
       setTimeout(resolve, HELLO_TIMEOUT)
     })
-    container.controller?.postMessage({ type: COOKIES_HELLO, cookie: document.cookie }, [channel.port2])
+    container.controller?.postMessage({ type: COOKIES_HELLO, cookie: page().cookie }, [channel.port2])
     return answered
   }
   // Back from the back/forward cache (the worker forgot this page when it hid), or a new worker.
-  addEventListener('pageshow', (event) => event.persisted && void hello())
+  addEventListener('pageshow', (event) => (event as Event & { persisted?: boolean }).persisted && void hello())
   container.addEventListener('controllerchange', () => void hello())
   syncing = hello()
   return syncing

@@ -1,4 +1,4 @@
-import { CLAIM_MESSAGE } from '../messages.js'
+import { CLAIM_MESSAGE, COOKIES_HELLO, COOKIES_READ, COOKIES_REPORT, COOKIES_WRITE } from '../messages.js'
 
 /** Options of `register()`. */
 export interface RegisterOptions {
@@ -43,6 +43,60 @@ export function awaitControl(registration: ServiceWorkerRegistration, claimMessa
   return controlled
 }
 
+/** How long register() waits for the worker's answer to its cookie hello. */
+const HELLO_TIMEOUT = 1000
+
+let syncing: Promise<void> | undefined
+
+// The page's document, typed here: this file is also checked against the WebWorker lib.
+const page = () => (globalThis as unknown as { document: { cookie: string; visibilityState: string } }).document
+
+/** Writes each line into document.cookie. */
+function writeCookies(lines: unknown): void {
+  if (!Array.isArray(lines)) return
+  for (const line of lines) if (typeof line === 'string') page().cookie = line
+}
+
+/**
+ * The page's side of the cookie sync, for browsers whose worker cannot use the Cookie Store API
+ * (the worker decides; where it works, it never asks): answer with document.cookie, write what
+ * the worker sends, report document.cookie as the page hides. Resolves once the cookies the
+ * worker kept for this page (say, from the navigation that loaded it) are written.
+ */
+function syncCookies(container: ServiceWorkerContainer): Promise<void> {
+  if (syncing) return syncing
+  container.addEventListener('message', (event) => {
+    const port = event.ports[0]
+    if (!port || !(event.source instanceof ServiceWorker)) return
+    if (event.data?.type === COOKIES_READ) port.postMessage(page().cookie)
+    else if (event.data?.type === COOKIES_WRITE) {
+      writeCookies(event.data.cookies)
+      port.postMessage(true)
+    }
+  })
+  container.startMessages()
+  const report = (gone: boolean) => container.controller?.postMessage({ type: COOKIES_REPORT, cookie: page().cookie, gone })
+  addEventListener('pagehide', () => report(true))
+  addEventListener('visibilitychange', () => page().visibilityState === 'hidden' && report(false))
+  const hello = () => {
+    const channel = new MessageChannel()
+    const answered = new Promise<void>((resolve) => {
+      channel.port1.onmessage = (event) => {
+        writeCookies(event.data)
+        resolve()
+      }
+      setTimeout(resolve, HELLO_TIMEOUT)
+    })
+    container.controller?.postMessage({ type: COOKIES_HELLO, cookie: page().cookie }, [channel.port2])
+    return answered
+  }
+  // Back from the back/forward cache (the worker forgot this page when it hid), or a new worker.
+  addEventListener('pageshow', (event) => (event as Event & { persisted?: boolean }).persisted && void hello())
+  container.addEventListener('controllerchange', () => void hello())
+  syncing = hello()
+  return syncing
+}
+
 /**
  * Registers the swasgi worker and resolves once it controls this page, so the app answers the
  * very next fetch (no second load needed, also after a hard reload left the page uncontrolled).
@@ -62,7 +116,10 @@ export async function register(script: string | URL, opts: RegisterOptions = {})
   if (!location.href.startsWith(registration.scope)) {
     throw fail(`this page (${location.href}) is outside the worker's scope ${registration.scope}, so the worker can never control it`)
   }
-  if (container.controller) return registration
+  if (container.controller) {
+    await syncCookies(container)
+    return registration
+  }
   const controlled = awaitControl(registration, CLAIM_MESSAGE)
   const timeout = opts.timeout ?? 10_000
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -74,5 +131,6 @@ export async function register(script: string | URL, opts: RegisterOptions = {})
   } finally {
     clearTimeout(timer)
   }
+  await syncCookies(container)
   return registration
 }

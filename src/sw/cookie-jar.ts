@@ -44,7 +44,8 @@ export interface BrowserCookie {
 /** The part of the Cookie Store API the jar uses. */
 export interface CookieStoreLike {
   getAll(options?: { url?: string }): Promise<BrowserCookie[]>
-  set(options: { name: string; value: string; expires?: number | null; domain?: string; path?: string; sameSite?: string; partitioned?: boolean }): Promise<void>
+  /** `secure` is not the API's (its cookies are always Secure) but a page writing document.cookie needs it. */
+  set(options: { name: string; value: string; expires?: number | null; domain?: string; path?: string; sameSite?: string; secure?: boolean; partitioned?: boolean }): Promise<void>
   delete(options: { name: string; domain?: string; path?: string; partitioned?: boolean }): Promise<void>
 }
 
@@ -222,8 +223,9 @@ export class CookieJar {
   /**
    * Applies the `Set-Cookie` values of one response to `url`, in order, then persists the jar.
    * Strict and Lax cookies from a cross-site response are ignored unless it navigates the top level.
+   * `browser` is the browser's jar as this request sees it (default: the worker's Cookie Store).
    */
-  async setCookies(lines: string[], url: URL, site: SiteOf, now = Date.now()): Promise<void> {
+  async setCookies(lines: string[], url: URL, site: SiteOf, now = Date.now(), browser = this.#browser): Promise<void> {
     const cookies = await this.#load()
     const parsed = lines.map((line) => parseSetCookie(line, url, now)).filter((cookie) => cookie !== null)
     const from = parsed.some((cookie) => cookie.sameSite !== 'none') ? await resolveSite(site) : null
@@ -238,37 +240,38 @@ export class CookieJar {
       }
       cookie.lastAccess = now
       if (!expired(cookie, now)) cookies.push(cookie)
-      if (fromOwnOrigin && this.#mirrored(cookie)) mirror.push(this.#mirror(cookie, now))
+      if (fromOwnOrigin && this.#mirrored(cookie, browser)) mirror.push(this.#mirror(cookie, now, browser!))
       const sameDomain = cookies.filter((other) => other.domain === cookie.domain)
-      if (sameDomain.length > PER_DOMAIN.max) mirror.push(...this.#evict(cookies, sameDomain, PER_DOMAIN.keep))
+      if (sameDomain.length > PER_DOMAIN.max) mirror.push(...this.#evict(cookies, sameDomain, PER_DOMAIN.keep, browser))
     }
     const live = cookies.filter((cookie) => !expired(cookie, now))
     cookies.splice(0, cookies.length, ...live)
-    if (cookies.length > TOTAL.max) mirror.push(...this.#evict(cookies, [...cookies], TOTAL.keep))
+    if (cookies.length > TOTAL.max) mirror.push(...this.#evict(cookies, [...cookies], TOTAL.keep, browser))
     await Promise.all([set('cookies', cookies, this.#store), ...mirror])
   }
 
   /** Removes the least recently used of `among` from the jar until `keep` remain; returns their mirror deletions. */
-  #evict(cookies: StoredCookie[], among: StoredCookie[], keep: number): Promise<void>[] {
+  #evict(cookies: StoredCookie[], among: StoredCookie[], keep: number, browser: CookieStoreLike | undefined): Promise<void>[] {
     const gone = new Set(among.sort((a, b) => lastUsed(a) - lastUsed(b)).slice(0, among.length - keep))
     const kept = cookies.filter((cookie) => !gone.has(cookie))
     cookies.splice(0, cookies.length, ...kept)
-    return [...gone].filter((cookie) => this.#mirrored(cookie)).map((cookie) => this.#mirror({ ...cookie, expires: -Infinity }, 0))
+    return [...gone].filter((cookie) => this.#mirrored(cookie, browser)).map((cookie) => this.#mirror({ ...cookie, expires: -Infinity }, 0, browser!))
   }
 
   /** Whether the browser's jar holds a copy of `cookie` (one for the worker's own host). */
-  #mirrored(cookie: StoredCookie): boolean {
-    if (this.#browser === undefined || cookie.httpOnly || !this.#host) return false
+  #mirrored(cookie: StoredCookie, browser: CookieStoreLike | undefined): boolean {
+    if (browser === undefined || cookie.httpOnly || !this.#host) return false
     return cookie.hostOnly ? cookie.domain === this.#host : domainMatch(this.#host, cookie.domain)
   }
 
-  async #mirror(cookie: StoredCookie, now: number): Promise<void> {
+  async #mirror(cookie: StoredCookie, now: number, browser: CookieStoreLike): Promise<void> {
     const where = { name: cookie.name, path: cookie.path, ...(cookie.hostOnly ? {} : { domain: cookie.domain }) }
     try {
-      if (expired(cookie, now)) await this.#browser!.delete(where)
+      if (expired(cookie, now)) await browser.delete(where)
       else {
         const value = browserText(cookie.value)
-        await this.#browser!.set({ ...where, value, expires: cookie.expires, sameSite: cookie.sameSite, ...(cookie.partitioned ? { partitioned: true } : {}) })
+        const flags = { ...(cookie.secure ? { secure: true } : {}), ...(cookie.partitioned ? { partitioned: true } : {}) }
+        await browser.set({ ...where, value, expires: cookie.expires, sameSite: cookie.sameSite, ...flags })
       }
     } catch {
       // The browser may refuse a copy the jar accepted (its own limits); the app still gets the jar's.
@@ -277,9 +280,10 @@ export class CookieJar {
 
   /**
    * The `cookie` header for a request to `url` from `site`: the jar's cookies, with the values the
-   * page may have changed in the browser's jar, plus the cookies the page set itself.
+   * page may have changed in the browser's jar, plus the cookies the page set itself. `browser`
+   * is the browser's jar as this request sees it (default: the worker's Cookie Store).
    */
-  async cookieHeader(url: URL, site: SiteOf, now = Date.now()): Promise<string> {
+  async cookieHeader(url: URL, site: SiteOf, now = Date.now(), browser = this.#browser): Promise<string> {
     const host = url.hostname.toLowerCase()
     const secure = secureURL(url)
     const outgoing: Outgoing[] = (await this.#load())
@@ -292,7 +296,7 @@ export class CookieJar {
       )
       .sort((a, b) => b.path.length - a.path.length || a.created - b.created)
       .map((c) => ({ name: c.name, value: c.value, sameSite: c.sameSite, stored: c }))
-    if (this.#browser && url.origin === this.#origin) this.#addBrowserCookies(outgoing, await this.#browserCookies(url), url)
+    if (browser && url.origin === this.#origin) this.#addBrowserCookies(outgoing, await this.#browserCookies(url, browser), url)
     const from = outgoing.some((c) => c.sameSite !== 'none') ? await resolveSite(site) : null
     const pairs: string[] = []
     for (const cookie of outgoing) {
@@ -326,17 +330,17 @@ export class CookieJar {
     }
   }
 
-  async #browserCookies(url: URL): Promise<BrowserCookie[]> {
+  async #browserCookies(url: URL, browser: CookieStoreLike): Promise<BrowserCookie[]> {
     if (!this.#urlRefused) {
       try {
-        return await this.#browser!.getAll({ url: url.href })
+        return await browser.getAll({ url: url.href })
       } catch {
         // Chromium answers only for the worker script's URL ("must be within Service Worker scope"), the default.
         this.#urlRefused = true
       }
     }
     try {
-      return await this.#browser!.getAll()
+      return await browser.getAll()
     } catch {
       return []
     }

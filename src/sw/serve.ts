@@ -1,7 +1,8 @@
 import { clientsClaim } from 'workbox-core/clientsClaim.js'
 import type { ASGIApp } from '../types.js'
-import { CLAIM_MESSAGE } from '../messages.js'
-import { CookieJar, type RequestSite } from './cookie-jar.js'
+import { CLAIM_MESSAGE, COOKIES_HELLO, COOKIES_REPORT } from '../messages.js'
+import { CookieJar, type CookieStoreLike, type RequestSite } from './cookie-jar.js'
+import { cookieStoreWorks, PageCookies, type PageClientsLike } from './page-cookies.js'
 import { handle, type HandleOptions } from './handle.js'
 import { matcher, type RequestFilter } from './filter.js'
 import { siteTeller, type ClientsLike } from './same-site.js'
@@ -21,6 +22,11 @@ export interface ServeOptions {
 interface ExtendableEvent extends Event {
   waitUntil(promise: Promise<unknown>): void
 }
+interface MessageEvent extends ExtendableEvent {
+  readonly data: { type?: string; cookie?: unknown; gone?: unknown } | null
+  readonly source: { id: string } | null
+  readonly ports: readonly MessagePort[]
+}
 interface FetchEvent extends ExtendableEvent {
   readonly request: Request
   readonly clientId: string
@@ -29,11 +35,12 @@ interface FetchEvent extends ExtendableEvent {
 }
 interface WorkerScope {
   readonly location: { origin: string; href: string }
-  readonly clients: ClientsLike & { claim(): Promise<void> }
+  readonly clients: ClientsLike & PageClientsLike & { claim(): Promise<void> }
+  readonly cookieStore?: CookieStoreLike
   skipWaiting(): Promise<void>
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void
   addEventListener(type: 'install', listener: (event: ExtendableEvent) => void): void
-  addEventListener(type: 'message', listener: (event: ExtendableEvent & { data: { type?: string } | null }) => void): void
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void
 }
 declare const self: WorkerScope
 declare const process: { env: { NODE_ENV?: string } }
@@ -57,6 +64,37 @@ function staticRoutes(match: RequestFilter | undefined): unknown[] | null {
 }
 
 /**
+ * Probes once (lazily) whether the worker's Cookie Store reaches the browser's jar; where it does
+ * not, returns the page sync that stands in for it. Listens for the pages' cookie messages.
+ */
+function syncThroughPages(): () => Promise<PageCookies | null> {
+  const pages = new PageCookies(self.clients, { cookieStore: self.cookieStore })
+  let verdict: Promise<PageCookies | null> | undefined
+  const sync = () =>
+    (verdict ??= cookieStoreWorks(self.cookieStore).then((works) => {
+      if (works) return null
+      devLog(
+        'warn',
+        "this browser's Cookie Store API does not reach its cookie jar from the worker: pages running register() report document.cookie " +
+          "to the app and write the app's non-HttpOnly cookies into it (pages that do not run register() neither see nor send them; see the README's Cookies)",
+      )
+      return pages
+    }))
+  self.addEventListener('message', (event) => {
+    const data = event.data
+    if (typeof data?.cookie !== 'string' || !event.source) return
+    const source = event.source
+    if (data.type === COOKIES_HELLO) {
+      const port = event.ports[0]
+      event.waitUntil(sync().then(async (pages) => port?.postMessage(pages ? await pages.hello(source.id, data.cookie as string) : [])))
+    } else if (data.type === COOKIES_REPORT) {
+      event.waitUntil(sync().then((pages) => pages?.report(data.cookie as string, source.id, data.gone === true)))
+    }
+  })
+  return sync
+}
+
+/**
  * Installs the `fetch` listener that answers the requests `opts.match` selects with `app`;
  * everything else goes to the network untouched.
  */
@@ -64,13 +102,17 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): vo
   const jar = opts.cookies === false ? null : new CookieJar()
   // handle() passes the cookie callbacks the request only; its FetchEvent tells who sent it.
   const sites = new WeakMap<Request, () => Promise<RequestSite>>()
+  const clientOf = new WeakMap<Request, string>()
   const tell = siteTeller(self.clients)
   const siteOf = (request: Request) => sites.get(request) ?? { sameSite: false, topLevel: false, method: request.method }
+  const pages = jar && syncThroughPages()
+  // The browser's jar as the request sees it: the worker's Cookie Store where it works, else the pages'.
+  const browserFor = async (request: Request) => ((await pages?.()) ?? undefined)?.storeFor(clientOf.get(request) ?? '')
   const handler = handle(app, {
     ...opts,
     ...(jar && {
-      cookie: (request) => jar.cookieHeader(new URL(request.url), siteOf(request)),
-      onSetCookie: (cookies, request) => jar.setCookies(cookies, new URL(request.url), siteOf(request)),
+      cookie: async (request) => jar.cookieHeader(new URL(request.url), siteOf(request), undefined, await browserFor(request)),
+      onSetCookie: async (cookies, request) => jar.setCookies(cookies, new URL(request.url), siteOf(request), undefined, await browserFor(request)),
     }),
   })
   const owns = matcher(opts.match, app, self.location.origin, self.location.href, opts.rootPath)
@@ -82,6 +124,8 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): vo
     if (jar) {
       let site: Promise<RequestSite> | undefined
       sites.set(request, () => (site ??= tell(event)))
+      // A navigation's page has no client yet ('').
+      if (request.mode !== 'navigate') clientOf.set(request, event.clientId)
     }
     if (process.env.NODE_ENV !== 'production') {
       const started = performance.now()

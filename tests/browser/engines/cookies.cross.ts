@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import type { Page } from './driver.js'
-import { engines, useEngine } from './harness.js'
+import { engines, ORIGIN, useEngine } from './harness.js'
 
 /** The `cookie` header the app received on a fresh request. */
 const cookieHeaderAtApp = (page: Page) => page.evaluate(async () => (await (await fetch('/api/cookies/get')).json()).cookie as string | null)
@@ -26,6 +26,17 @@ describe.each(engines)('%s', (engine) => {
       seen = await page.cookie()
     }
     expect(pairs(seen)).toContain(`theme=${theme}`)
+  })
+
+  test('it is there as soon as fetch resolves, and after a navigation once the next page has registered', async () => {
+    const page = await browser.controlledPage()
+    const theme = fresh()
+    expect(pairs(await page.evaluate((theme) => fetch(`/api/cookies/set?theme=${theme}`).then(() => document.cookie), theme))).toContain(`theme=${theme}`)
+    const navigated = fresh()
+    await page.goto(`${ORIGIN}/api/cookies/set?theme=${navigated}`)
+    await page.goto(`${ORIGIN}/index.html`)
+    await page.evaluate(() => (window as unknown as { swReady: Promise<string> }).swReady)
+    expect(pairs(await page.cookie())).toContain(`theme=${navigated}`)
   })
 
   test('a cookie the page sets (document.cookie = …) reaches the app', async () => {

@@ -177,6 +177,10 @@ const fetchEvents: string[] = (observed.fetchEvents = [])
 addEventListener('fetch', (event) => void fetchEvents.push(new URL((event as Event & { request: Request }).request.url).pathname))
 
 const variant = new URLSearchParams(location.search)
+// With ?deafcookies, the worker's Cookie Store acts as Firefox's has been seen to: it keeps nothing.
+if (variant.has('deafcookies')) {
+  Object.defineProperty(self, 'cookieStore', { value: { getAll: async () => [], set: async () => {}, delete: async () => {} } })
+}
 serve(app, {
   // With ?prefix, a string match (so static routes); otherwise /network/ etc. stay with the server.
   match: variant.has('prefix')

@@ -1,0 +1,216 @@
+/**
+ * Cookies kept in sync through the pages, where the worker's Cookie Store API does not reach the
+ * browser's jar (Firefox, depending on the worker; WebKit cannot set). The page side is
+ * register(): it answers with document.cookie when asked and writes what the worker sends into
+ * document.cookie. Every page of the origin shares one browser jar, so any page can do the write.
+ */
+import { createStore, get, set, type UseStore } from 'idb-keyval'
+import { COOKIES_READ, COOKIES_WRITE } from '../messages.js'
+import type { BrowserCookie, CookieStoreLike } from './cookie-jar.js'
+
+/** The part of a worker's `clients` the sync uses. */
+export interface PageClientsLike {
+  get(id: string): Promise<{ postMessage(message: unknown, transfer: Transferable[]): void } | undefined>
+}
+
+const PROBE = '__swasgi_probe'
+
+/**
+ * Whether `store` really keeps cookies here, told by behaviour: a probe cookie set and read back
+ * (and deleted). Firefox and WebKit resolve `set()` without storing anything.
+ */
+export async function cookieStoreWorks(store: CookieStoreLike | undefined): Promise<boolean> {
+  if (!store) return false
+  const value = Math.random().toString(36).slice(2)
+  try {
+    await store.set({ name: PROBE, value, expires: Date.now() + 60_000 })
+    const works = (await store.getAll()).some((cookie) => cookie.name === PROBE && cookie.value === value)
+    if (works) await store.delete({ name: PROBE })
+    return works
+  } catch {
+    return false
+  }
+}
+
+/** The document.cookie assignment that sets (or, with `expires` in the past, deletes) a cookie. */
+function assignment(cookie: Parameters<CookieStoreLike['set']>[0]): string {
+  let line = `${cookie.name}=${cookie.value}; path=${cookie.path ?? '/'}`
+  if (cookie.domain) line += `; domain=${cookie.domain}`
+  if (cookie.expires != null) line += `; expires=${new Date(Math.max(cookie.expires, 0)).toUTCString()}`
+  if (cookie.sameSite) line += `; samesite=${cookie.sameSite}`
+  if (cookie.secure) line += '; secure'
+  if (cookie.partitioned) line += '; partitioned'
+  return line
+}
+
+/** document.cookie's pairs, in its order. */
+export function parseDocumentCookie(text: string): BrowserCookie[] {
+  const cookies: BrowserCookie[] = []
+  for (const pair of text.split(';')) {
+    const eq = pair.indexOf('=')
+    // A pair without "=" is a cookie with an empty name.
+    const cookie = eq < 0 ? { name: '', value: pair.trim() } : { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() }
+    if (cookie.name || cookie.value) cookies.push(cookie)
+  }
+  return cookies
+}
+
+/** A page's document.cookie by name, for requests no page answers (bounded: it comes from a page). */
+const snapshotOf = (text: string) => new Map(parseDocumentCookie(text.slice(0, 1 << 16)).map((c) => [c.name, c.value]))
+
+/** One cookie on its way into document.cookie (`value` null: a deletion). */
+interface Write {
+  key: string
+  line: string
+  name: string
+  value: string | null
+}
+
+/** Where a pending write goes: one entry per cookie, a later write replacing an earlier one. */
+const writeKey = (cookie: { name: string; path?: string; domain?: string }) => `${cookie.name};${cookie.path ?? '/'};${cookie.domain ?? ''}`
+
+/** What survives the worker being stopped and started again (pages stay open meanwhile). */
+interface Saved {
+  pages: string[]
+  snapshot: [string, string][]
+  pending: [string, string][]
+}
+
+// Enough for every open page; the oldest is forgotten first (it may be long gone).
+const MAX_PAGES = 64
+
+/**
+ * The worker side of the sync. It knows the pages that run register() (they say hello), asks the
+ * page behind a request for its document.cookie, writes the app's cookies into a page, keeps what
+ * no page could take until the next hello, and keeps the last document.cookie a page reported for
+ * requests no page can answer (a navigation, a page that is busy or gone). All of it is persisted:
+ * a stopped worker comes back knowing its pages.
+ */
+export class PageCookies {
+  readonly #clients: PageClientsLike
+  readonly #timeout: number
+  /** The browser's own Cookie Store, read where no page answers: WebKit's getAll() works. */
+  readonly #browser: CookieStoreLike | undefined
+  readonly #store: UseStore
+  #state: Promise<{ pages: Set<string>; snapshot: Map<string, string>; pending: Map<string, string> }> | undefined
+
+  constructor(clients: PageClientsLike, options: { timeout?: number; cookieStore?: CookieStoreLike; store?: UseStore } = {}) {
+    this.#clients = clients
+    this.#timeout = options.timeout ?? 250
+    this.#browser = options.cookieStore
+    this.#store = options.store ?? createStore('swasgi-page-cookies', 'sync')
+  }
+
+  #load() {
+    this.#state ??= get<Saved>('sync', this.#store).then(
+      (saved) => ({ pages: new Set(saved?.pages), snapshot: new Map(saved?.snapshot), pending: new Map(saved?.pending) }),
+      () => ({ pages: new Set<string>(), snapshot: new Map<string, string>(), pending: new Map<string, string>() }),
+    )
+    return this.#state
+  }
+
+  async #save(): Promise<void> {
+    const { pages, snapshot, pending } = await this.#load()
+    await set('sync', { pages: [...pages], snapshot: [...snapshot], pending: [...pending] } satisfies Saved, this.#store).catch(() => {})
+  }
+
+  /** A page runs register(): remember it and its cookies; resolves with the writes it should make now. */
+  async hello(clientId: string, cookie: string): Promise<string[]> {
+    const state = await this.#load()
+    state.pages.delete(clientId)
+    state.pages.add(clientId)
+    if (state.pages.size > MAX_PAGES) state.pages.delete(state.pages.values().next().value!)
+    state.snapshot = snapshotOf(cookie)
+    const writes = [...state.pending.values()]
+    state.pending.clear()
+    await this.#save()
+    return writes
+  }
+
+  /** A page's document.cookie, reported as it hides (`gone`: it is leaving, ask it no more). */
+  async report(cookie: string, clientId: string, gone: boolean): Promise<void> {
+    const state = await this.#load()
+    state.snapshot = snapshotOf(cookie)
+    if (gone) state.pages.delete(clientId)
+    await this.#save()
+  }
+
+  /**
+   * The browser's jar as seen from the request of client `clientId` ('' for a navigation): a
+   * Cookie Store for the jar's reads and writes.
+   */
+  storeFor(clientId: string): CookieStoreLike {
+    let queue: Write[] = []
+    let flush: Promise<void> | undefined
+    const write = (cookie: Parameters<CookieStoreLike['set']>[0], deleted = false) => {
+      queue.push({ key: writeKey(cookie), line: assignment(cookie), name: cookie.name, value: deleted ? null : cookie.value })
+      // One message for all the cookies of one response.
+      flush ??= Promise.resolve().then(() => {
+        const lines = queue
+        queue = []
+        flush = undefined
+        return this.#write(clientId, lines)
+      })
+      return flush
+    }
+    return {
+      getAll: () => this.#read(clientId),
+      set: write,
+      delete: (cookie) => write({ ...cookie, value: '', expires: 0 }, true),
+    }
+  }
+
+  async #read(clientId: string): Promise<BrowserCookie[]> {
+    const state = await this.#load()
+    if (state.pages.has(clientId)) {
+      const answer = await this.#ask(clientId, { type: COOKIES_READ })
+      if (typeof answer === 'string') {
+        state.snapshot = snapshotOf(answer)
+        return parseDocumentCookie(answer)
+      }
+    }
+    const live = this.#browser ? await this.#browser.getAll().catch(() => []) : []
+    return live.length ? live : [...state.snapshot].map(([name, value]) => ({ name, value }))
+  }
+
+  async #write(clientId: string, lines: Write[]): Promise<void> {
+    const state = await this.#load()
+    for (const { key, line, name, value } of lines) {
+      state.pending.set(key, line)
+      if (value === null) state.snapshot.delete(name)
+      else state.snapshot.set(name, value)
+    }
+    // A navigation's page does not exist yet: it takes the pending writes when it says hello.
+    // Otherwise the requesting page first; any other page of the origin writes into the same jar.
+    const pages = clientId ? new Set(state.pages.has(clientId) ? [clientId, ...state.pages] : state.pages) : []
+    for (const page of pages) {
+      if ((await this.#ask(page, { type: COOKIES_WRITE, cookies: lines.map(({ line }) => line) })) === true) {
+        for (const { key, line } of lines) if (state.pending.get(key) === line) state.pending.delete(key)
+        break
+      }
+    }
+    await this.#save()
+  }
+
+  /** Posts `message` to page `clientId` and resolves with its answer, or undefined when it has none in time. */
+  async #ask(clientId: string, message: unknown): Promise<unknown> {
+    const client = await this.#clients.get(clientId).catch(() => undefined)
+    if (!client) {
+      ;(await this.#load()).pages.delete(clientId)
+      return undefined
+    }
+    const channel = new MessageChannel()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const answer = new Promise<unknown>((resolve) => {
+      channel.port1.onmessage = (event) => resolve(event.data)
+      timer = setTimeout(resolve, this.#timeout)
+    })
+    client.postMessage(message, [channel.port2])
+    try {
+      return await answer
+    } finally {
+      clearTimeout(timer)
+      channel.port1.close()
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import 'fake-indexeddb/auto'
+import { describe, expect, test } from 'vitest'
+import { createStore } from 'idb-keyval'
+import { COOKIES_READ, COOKIES_WRITE } from '../../src/messages.js'
+import { CookieJar, type CookieStoreLike } from '../../src/sw/cookie-jar.js'
+import { cookieStoreWorks, PageCookies, parseDocumentCookie, type PageClientsLike } from '../../src/sw/page-cookies.js'
+
+let n = 0
+const freshStore = (name: string) => createStore(`${name}-${++n}`, 'db')
+const SAME_SITE = { sameSite: true, topLevel: false, method: 'GET' }
+const ORIGIN = 'http://localhost'
+
+/**
+ * A page running register(): a document.cookie (name → value, with path=/ only) that answers the
+ * worker's messages as register() does. `busy` pages never answer.
+ */
+class FakePage {
+  readonly jar = new Map<string, string>()
+  readonly received: unknown[] = []
+  busy = false
+
+  constructor(initial = '') {
+    for (const { name, value } of parseDocumentCookie(initial)) this.jar.set(name, value)
+  }
+
+  get cookie(): string {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ')
+  }
+
+  /** document.cookie = line, as far as these tests need it. */
+  assign(line: string): void {
+    const [pair, ...attributes] = line.split(';')
+    const eq = pair.indexOf('=')
+    const expires = attributes.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('expires='))
+    if (expires && Date.parse(expires.slice(8)) <= Date.now()) this.jar.delete(pair.slice(0, eq))
+    else this.jar.set(pair.slice(0, eq), pair.slice(eq + 1))
+  }
+
+  postMessage(message: { type: string; cookies?: string[] }, [port]: Transferable[]): void {
+    this.received.push(message)
+    if (this.busy) return
+    if (message.type === COOKIES_READ) (port as MessagePort).postMessage(this.cookie)
+    if (message.type === COOKIES_WRITE) {
+      for (const line of message.cookies!) this.assign(line)
+      ;(port as MessagePort).postMessage(true)
+    }
+  }
+}
+
+function fakeClients(pages: Record<string, FakePage>): PageClientsLike {
+  return { get: async (id) => pages[id] }
+}
+
+/** A Cookie Store that resolves everything and keeps nothing, as Firefox's worker has been seen to. */
+const deafStore: CookieStoreLike = { getAll: async () => [], set: async () => {}, delete: async () => {} }
+
+describe('cookieStoreWorks: the Cookie Store told by behaviour', () => {
+  test('a store that keeps the probe cookie works, and the probe is deleted', async () => {
+    const cookies = new Map<string, string>()
+    const store: CookieStoreLike = {
+      getAll: async () => [...cookies].map(([name, value]) => ({ name, value })),
+      set: async (o) => void cookies.set(o.name, o.value),
+      delete: async (o) => void cookies.delete(o.name),
+    }
+    expect(await cookieStoreWorks(store)).toBe(true)
+    expect(cookies.size).toBe(0)
+  })
+
+  test('a store whose set() resolves but keeps nothing (Firefox, WebKit) does not', async () => {
+    expect(await cookieStoreWorks(deafStore)).toBe(false)
+  })
+
+  test('a store that keeps the name with another value, throws, or is missing does not', async () => {
+    const stale: CookieStoreLike = { ...deafStore, getAll: async () => [{ name: '__swasgi_probe', value: 'old' }] }
+    expect(await cookieStoreWorks(stale)).toBe(false)
+    expect(await cookieStoreWorks({ ...deafStore, set: () => Promise.reject(new TypeError('no')) })).toBe(false)
+    expect(await cookieStoreWorks(undefined)).toBe(false)
+  })
+})
+
+describe('PageCookies: reading the browser jar through the pages', () => {
+  test('the page behind a request answers with its document.cookie', async () => {
+    const page = new FakePage('theme=dark; lang=fr')
+    const sync = new PageCookies(fakeClients({ p1: page }), { store: freshStore('read') })
+    expect(await sync.hello('p1', page.cookie)).toEqual([])
+    page.assign('theme=light; path=/')
+    expect(await sync.storeFor('p1').getAll()).toEqual([
+      { name: 'theme', value: 'light' },
+      { name: 'lang', value: 'fr' },
+    ])
+  })
+
+  test('a client that never said hello is not asked (it may not run register()): the last report stands', async () => {
+    const stranger = new FakePage('x=1')
+    const sync = new PageCookies(fakeClients({ s: stranger }), { store: freshStore('stranger') })
+    await sync.report('seen=1', 'other', false)
+    expect(await sync.storeFor('s').getAll()).toEqual([{ name: 'seen', value: '1' }])
+    expect(stranger.received).toEqual([])
+  })
+
+  test('a busy page is waited for only until the timeout; then the last report stands', async () => {
+    const page = new FakePage('a=1')
+    const sync = new PageCookies(fakeClients({ p1: page }), { timeout: 20, store: freshStore('busy') })
+    await sync.hello('p1', page.cookie)
+    page.busy = true
+    page.assign('a=2; path=/')
+    const started = Date.now()
+    expect(await sync.storeFor('p1').getAll()).toEqual([{ name: 'a', value: '1' }])
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
+  test("where no page answers, the browser's own Cookie Store is read when it reports cookies (WebKit's getAll works)", async () => {
+    const webkit: CookieStoreLike = { ...deafStore, getAll: async () => [{ name: 'live', value: '1' }] }
+    const sync = new PageCookies(fakeClients({}), { cookieStore: webkit, store: freshStore('live') })
+    await sync.report('stale=1', 'gone', true)
+    expect(await sync.storeFor('').getAll()).toEqual([{ name: 'live', value: '1' }])
+  })
+})
+
+describe('PageCookies: writing into the pages', () => {
+  test("a response's cookies are in the page's document.cookie when set() resolves, in one message", async () => {
+    const page = new FakePage()
+    const sync = new PageCookies(fakeClients({ p1: page }), { store: freshStore('write') })
+    await sync.hello('p1', '')
+    const store = sync.storeFor('p1')
+    await Promise.all([store.set({ name: 'a', value: '1', path: '/' }), store.set({ name: 'b', value: '2', path: '/', sameSite: 'strict', expires: Date.now() + 60_000 })])
+    expect(page.cookie).toBe('a=1; b=2')
+    expect(page.received).toHaveLength(1)
+    expect((page.received[0] as { cookies: string[] }).cookies[1]).toMatch(/^b=2; path=\/; expires=.* GMT; samesite=strict$/)
+    await store.delete({ name: 'a', path: '/' })
+    expect(page.cookie).toBe('b=2')
+  })
+
+  test('a page that is gone is forgotten; another page of the origin writes (they share one jar)', async () => {
+    const other = new FakePage()
+    const pages: Record<string, FakePage> = { p1: new FakePage(), p2: other }
+    const sync = new PageCookies(fakeClients(pages), { store: freshStore('gone') })
+    await sync.hello('p1', '')
+    await sync.hello('p2', '')
+    delete pages.p1
+    await sync.storeFor('p1').set({ name: 'a', value: '1' })
+    expect(other.cookie).toBe('a=1')
+  })
+
+  test("a navigation's cookies wait for its page's hello; a later write to the same cookie replaces the pending one", async () => {
+    const sync = new PageCookies(fakeClients({}), { store: freshStore('pending') })
+    const navigation = sync.storeFor('')
+    await navigation.set({ name: 'a', value: '1', path: '/' })
+    await navigation.set({ name: 'a', value: '2', path: '/' })
+    await navigation.set({ name: 'b', value: '3', path: '/x' })
+    expect(await sync.hello('new', '')).toEqual(['a=2; path=/', 'b=3; path=/x'])
+    expect(await sync.hello('newer', '')).toEqual([])
+  })
+
+  test('what no page took is still read back (so the page and the app agree on its value)', async () => {
+    const sync = new PageCookies(fakeClients({}), { store: freshStore('snapshot') })
+    await sync.report('a=old', 'p', true)
+    await sync.storeFor('').set({ name: 'a', value: 'new' })
+    expect(await sync.storeFor('').getAll()).toEqual([{ name: 'a', value: 'new' }])
+  })
+
+  test('a stopped worker comes back knowing its pages, the last report and the pending writes', async () => {
+    const store = freshStore('persist')
+    const page = new FakePage('k=v')
+    const first = new PageCookies(fakeClients({ p1: page }), { store })
+    await first.hello('p1', page.cookie)
+    await first.storeFor('').set({ name: 'nav', value: '1' })
+    const second = new PageCookies(fakeClients({ p1: page }), { store })
+    expect(await second.storeFor('p1').getAll()).toEqual([{ name: 'k', value: 'v' }])
+    expect(await second.hello('p2', '')).toEqual(['nav=1; path=/'])
+  })
+})
+
+describe('CookieJar over PageCookies', () => {
+  test('the page sees the non-HttpOnly cookie only; the app gets both, and what the page set', async () => {
+    const page = new FakePage()
+    const sync = new PageCookies(fakeClients({ p1: page }), { store: freshStore('jar-sync') })
+    await sync.hello('p1', '')
+    const jar = new CookieJar({ store: freshStore('jar'), cookieStore: null, origin: ORIGIN })
+    const url = new URL(`${ORIGIN}/api/x`)
+    await jar.setCookies(['theme=dark; Path=/', 'session=secret; Path=/; HttpOnly'], url, SAME_SITE, undefined, sync.storeFor('p1'))
+    expect(page.cookie).toBe('theme=dark')
+    expect(page.received.map((m) => JSON.stringify(m)).join()).not.toContain('secret')
+    page.assign('fromPage=1; path=/')
+    expect(await jar.cookieHeader(url, SAME_SITE, undefined, sync.storeFor('p1'))).toBe('theme=dark; session=secret; fromPage=1')
+  })
+
+  test('a page-reported cookie counts as Strict: it does not go with a cross-site request', async () => {
+    const page = new FakePage('fromPage=1')
+    const sync = new PageCookies(fakeClients({ p1: page }), { store: freshStore('jar-strict') })
+    await sync.hello('p1', page.cookie)
+    const jar = new CookieJar({ store: freshStore('jar2'), cookieStore: null, origin: ORIGIN })
+    const crossSiteLink = { sameSite: false, topLevel: true, method: 'GET' }
+    expect(await jar.cookieHeader(new URL(`${ORIGIN}/`), crossSiteLink, undefined, sync.storeFor('p1'))).toBe('')
+  })
+})

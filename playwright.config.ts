@@ -7,7 +7,6 @@ const port = Number(process.env.TEST_PORT ?? 4179)
 const demoPort = Number(process.env.DEMO_PORT ?? 4181)
 
 export default defineConfig({
-  testDir: 'tests/browser',
   testMatch: '**/*.spec.ts',
   timeout: 30_000,
   fullyParallel: true,
@@ -18,6 +17,11 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
   },
+  projects: [
+    { name: 'chromium', testDir: 'tests/browser' },
+    // The toolkit example of docs/playwright.md, run against the demo as a user's config would.
+    { name: 'docs', testDir: 'docs/examples', use: { baseURL: `http://127.0.0.1:${demoPort}` } },
+  ],
   webServer: [
     {
       command: `node tests/browser/server.mjs`,

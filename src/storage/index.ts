@@ -24,7 +24,7 @@ export function configureFiles(options: { default: string }): void {
 
 // Each operation picks its store's function by name rather than through a { idb, cache } table:
 // a table keeps every function of both stores in a bundle (a worker that only reads files would
-// carry the writers and listers too; 0.45 KB gzipped measured with bench/browser).
+// carry the writers and listers too).
 
 /** Stores a file, replacing any file at that path; a failed write leaves the old one intact. */
 export async function putFile(path: string, data: FileData, options: PutFileOptions = {}): Promise<void> {

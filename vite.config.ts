@@ -20,6 +20,7 @@ export default defineConfig({
         playwright: 'src/playwright/index.ts',
         har: 'src/har/index.ts',
         node: 'src/node/index.ts',
+        mock: 'src/mock/index.ts',
       },
       formats: ['es'],
     },

@@ -1,5 +1,6 @@
 // The page side of the app under test: registers the worker and tells the tests when it controls the page.
 import { register } from '../../../src/client/index.js'
+import * as client from '../../../src/client/index.js'
 import { putFile } from '../../../src/storage/index.js'
 
 declare global {
@@ -8,6 +9,7 @@ declare global {
     putFile: typeof putFile
     register: typeof register
     initiallyControlled: boolean
+    swasgi: typeof client
   }
 }
 
@@ -23,3 +25,4 @@ window.swReady = register(script).then(
 // Tests store files from the page: the worker reads the same IndexedDB and Cache Storage.
 window.putFile = putFile
 window.register = register
+window.swasgi = client

@@ -21,6 +21,7 @@ export default defineConfig({
         har: 'src/har/index.ts',
         node: 'src/node/index.ts',
         vite: 'src/vite/index.ts',
+        mock: 'src/mock/index.ts',
       },
       formats: ['es'],
     },

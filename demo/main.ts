@@ -1,7 +1,7 @@
 // The page script of every page: makes sure the worker runs, shows the network state, and wires
 // up the page it is on (`<body data-page>`). Pages work without it, except the bootstrap page.
 import './styles.css'
-import { register } from '../src/client/index.js'
+import { register, scenarioFromURL } from '../src/client/index.js'
 import { editForm, quickAdd } from './client/notes.js'
 import { exportPage } from './client/export.js'
 import { explorerPage } from './client/explorer.js'
@@ -55,7 +55,8 @@ async function bootstrap(controlledAtLoad: boolean): Promise<void> {
 }
 
 const controlledAtLoad = navigator.serviceWorker?.controller != null
-window.notesReady = register('/sw.js').then(() => undefined)
+// ?scenario=down (or slow) switches the worker's mock scenario; ?scenario= switches back.
+window.notesReady = register('/sw.js').then(async () => void (await scenarioFromURL()))
 window.addEventListener('online', showNetwork)
 window.addEventListener('offline', showNetwork)
 showNetwork()

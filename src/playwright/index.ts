@@ -7,14 +7,15 @@ import { test as base, type BrowserContext, type Page, type Worker } from '@play
 import type { ASGIApp } from '../types.js'
 import { handle, type HandleOptions } from '../sw/handle.js'
 import { awaitControl } from '../client/register.js'
-import { CLAIM_MESSAGE } from '../messages.js'
+import { askWorker } from '../client/mock.js'
+import { CLAIM_MESSAGE, EVENT_MESSAGE, EVENTS_MESSAGE, MOCK_MESSAGE, type MockAction, type MockState, type OverrideSpec, type RequestEventData } from '../messages.js'
 
 /** One request the page's service worker answered. */
 export interface AnsweredRequest {
   method: string
   url: string
   status: number
-  /** Milliseconds from the request's start to the end of its response (Playwright's timing). */
+  /** Milliseconds from the request's start to the end of its response (Playwright's timing; -1 until the body has ended). */
   ms: number
 }
 
@@ -28,6 +29,14 @@ export interface SwasgiFixture {
   evaluate: Worker['evaluate']
   /** Every request the worker answered so far, in order. */
   readonly log: AnsweredRequest[]
+  /** The worker's request events (swasgi/mock), as the page receives them, once `open()` has run. */
+  readonly events: RequestEventData[]
+  /** Puts overrides in front of the worker's app (the app must be wrapped with `mock()`); reset after the test. */
+  use(...overrides: OverrideSpec[]): Promise<MockState>
+  /** Switches the worker to a scenario (null: none); reset after the test. */
+  useScenario(name: string | null): Promise<MockState>
+  /** Removes every override and the scenario now. */
+  resetHandlers(): Promise<MockState>
 }
 
 /** The request patterns Playwright's `route()` accepts. */
@@ -40,6 +49,25 @@ async function waitForControl(page: Page, script: string | undefined, type: 'cla
   await page.evaluate(`(async () => (${awaitControl.toString()})(await ${registration}, ${JSON.stringify(CLAIM_MESSAGE)}))()`)
 }
 
+/** Steers the mock layer of the page's worker (see `askWorker`). */
+async function steer(page: Page, action: MockAction): Promise<MockState> {
+  return (await page.evaluate(`(${askWorker.toString()})(${JSON.stringify({ type: MOCK_MESSAGE, ...action })}, 5000)`)) as MockState
+}
+
+/** Page code that forwards the worker's request events to the fixture's binding, once per document. */
+const forwardEvents = `(() => {
+  const container = navigator.serviceWorker
+  if (!container || window.__swasgiForwarding) return
+  window.__swasgiForwarding = true
+  container.addEventListener('message', (event) => {
+    if (event.data && event.data.type === ${JSON.stringify(EVENT_MESSAGE)}) window.__swasgiEvent(event.data.event)
+  })
+  const ask = () => container.controller && container.controller.postMessage({ type: ${JSON.stringify(EVENTS_MESSAGE)} })
+  container.addEventListener('controllerchange', ask)
+  container.startMessages()
+  ask()
+})()`
+
 /** `@playwright/test`'s `test`, with the `swasgi` fixture. */
 export const test = base.extend<{ swasgi: SwasgiFixture }>({
   swasgi: async ({ page, context }, use) => {
@@ -47,19 +75,38 @@ export const test = base.extend<{ swasgi: SwasgiFixture }>({
     page.on('response', (response) => {
       if (!response.fromServiceWorker()) return
       const request = response.request()
-      const timing = request.timing()
-      log.push({ method: request.method(), url: response.url(), status: response.status(), ms: Math.max(0, timing.responseEnd) })
+      const entry = { method: request.method(), url: response.url(), status: response.status(), ms: -1 }
+      log.push(entry)
+      // The timing's responseEnd is known once the body has ended, not when the response starts.
+      void response.finished().then(() => (entry.ms = Math.max(0, request.timing().responseEnd)), () => {})
     })
+    const events: RequestEventData[] = []
+    await page.exposeFunction('__swasgiEvent', (event: RequestEventData) => void events.push(event))
+    await page.addInitScript(forwardEvents)
+    // Chromium never tells the worker that the page aborted a fetch still waiting for its headers:
+    // forward the aborts Playwright sees, so that a pending delay ends and the handler's finally runs.
+    page.on('requestfailed', (request) => {
+      if (!/ABORTED|cancelled/i.test(request.failure()?.errorText ?? '') || page.isClosed()) return
+      steer(page, { action: 'abort', method: request.method(), url: request.url() }).catch(() => {})
+    })
+    let steered = false
     const worker = async () => context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker')
     await use({
       log,
+      events,
       async open(url, options = {}) {
         await page.goto(url)
         await waitForControl(page, options.script, options.type ?? 'classic')
+        await page.evaluate(forwardEvents)
       },
       worker,
       evaluate: (async (fn: never, arg: never) => (await worker()).evaluate(fn, arg)) as Worker['evaluate'],
+      use: (...overrides) => ((steered = true), steer(page, { action: 'use', overrides })),
+      useScenario: (name) => ((steered = true), steer(page, { action: 'scenario', name })),
+      resetHandlers: () => steer(page, { action: 'reset' }),
     })
+    // Each test has its own context, so its own worker; the reset also clears the saved scenario.
+    if (steered && !page.isClosed()) await steer(page, { action: 'reset' }).catch(() => {})
   },
 })
 

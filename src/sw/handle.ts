@@ -53,7 +53,8 @@ export function requestScope(request: Request, opts: HandleOptions, cookie?: str
   })
 }
 
-const logError = (error: unknown) => console.error('swasgi: error in the ASGI app', error)
+/** `onError`'s default. */
+export const logError = (error: unknown) => console.error('swasgi: error in the ASGI app', error)
 
 /**
  * Adapts an ASGI app to the Fetch API: each Request becomes a scope, `receive` and `send`, and

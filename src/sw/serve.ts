@@ -3,9 +3,12 @@ import type { ASGIApp } from '../types.js'
 import { CLAIM_MESSAGE, COOKIES_HELLO, COOKIES_REPORT } from '../messages.js'
 import { CookieJar, type CookieStoreLike, type RequestSite } from './cookie-jar.js'
 import { cookieStoreWorks, PageCookies, type PageClientsLike } from './page-cookies.js'
-import { handle, type HandleOptions } from './handle.js'
+import { handle, logError, type HandleOptions } from './handle.js'
 import { matcher, type RequestFilter } from './filter.js'
 import { siteTeller, type ClientsLike } from './same-site.js'
+import { RequestEvents } from './events.js'
+import { pageChannel, type PageClients } from './control.js'
+import { closestRoute, countsAsUnhandled, describeUnhandled, type UnhandledStrategy } from './unhandled.js'
 
 /** Options of `serve()`. */
 export interface ServeOptions {
@@ -15,6 +18,14 @@ export interface ServeOptions {
   claim?: boolean
   /** Keep the app's cookies in the worker's jar (default true); false leaves `set-cookie` headers as they are. */
   cookies?: boolean
+  /** What to do with a `fetch()` that `match` leaves to the network: 'bypass' (default), 'warn', 'error' or a function (see `UnhandledStrategy`). */
+  onUnhandledRequest?: UnhandledStrategy
+}
+
+/** What `serve()` returns. */
+export interface Served {
+  /** Request lifecycle events (`request:start`, `request:end`, `request:unhandled`, `request:error`). */
+  readonly events: RequestEvents
 }
 
 // The few service-worker types used here, declared locally so that this file also compiles
@@ -35,7 +46,7 @@ interface FetchEvent extends ExtendableEvent {
 }
 interface WorkerScope {
   readonly location: { origin: string; href: string }
-  readonly clients: ClientsLike & PageClientsLike & { claim(): Promise<void> }
+  readonly clients: ClientsLike & PageClientsLike & PageClients & { claim(): Promise<void> }
   readonly cookieStore?: CookieStoreLike
   skipWaiting(): Promise<void>
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void
@@ -98,7 +109,11 @@ function syncThroughPages(): () => Promise<PageCookies | null> {
  * Installs the `fetch` listener that answers the requests `opts.match` selects with `app`;
  * everything else goes to the network untouched.
  */
-export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): void {
+export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Served {
+  const events = new RequestEvents()
+  const ids = new WeakMap<Request, number>()
+  let lastId = 0
+  const onError = opts.onError ?? logError
   const jar = opts.cookies === false ? null : new CookieJar()
   // handle() passes the cookie callbacks the request only; its FetchEvent tells who sent it.
   const sites = new WeakMap<Request, () => Promise<RequestSite>>()
@@ -110,17 +125,48 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): vo
   const browserFor = async (request: Request) => ((await pages?.()) ?? undefined)?.storeFor(clientOf.get(request) ?? '')
   const handler = handle(app, {
     ...opts,
+    onError: (error, request) => {
+      if (events.active) events.emit({ type: 'request:error', id: ids.get(request) ?? 0, method: request.method, url: request.url, error: error instanceof Error ? error.message : String(error) })
+      onError(error, request)
+    },
     ...(jar && {
       cookie: async (request) => jar.cookieHeader(new URL(request.url), siteOf(request), undefined, await browserFor(request)),
       onSetCookie: async (cookies, request) => jar.setCookies(cookies, new URL(request.url), siteOf(request), undefined, await browserFor(request)),
     }),
   })
   const owns = matcher(opts.match, app, self.location.origin, self.location.href, opts.rootPath)
+  // Timing and ids cost something per request: only when someone listens.
+  const answer = (request: Request, event: FetchEvent): Promise<Response> => {
+    if (!events.active) return handler(request, event)
+    const base = { id: ++lastId, method: request.method, url: request.url }
+    ids.set(request, base.id)
+    const started = performance.now()
+    events.emit({ type: 'request:start', ...base })
+    return handler(request, event).then((response) => {
+      events.emit({ type: 'request:end', ...base, status: response.status, ms: performance.now() - started })
+      return response
+    })
+  }
+  const strategy = opts.onUnhandledRequest ?? 'bypass'
+  const unhandled = (event: FetchEvent) => {
+    const request = event.request
+    if ((strategy === 'bypass' && !events.active) || !countsAsUnhandled(request, self.location.href)) return
+    const closest = closestRoute(app, new URL(request.url).pathname)
+    if (events.active) events.emit({ type: 'request:unhandled', id: ++lastId, method: request.method, url: request.url })
+    if (strategy === 'warn') console.warn(describeUnhandled(request, closest))
+    else if (strategy === 'error') {
+      console.error(describeUnhandled(request, closest))
+      event.respondWith(Promise.resolve(new Response(describeUnhandled(request, closest), { status: 501, headers: { 'content-type': 'text/plain; charset=utf-8' } })))
+    } else if (typeof strategy === 'function') {
+      const response = strategy(request, closest)
+      if (response) event.respondWith(Promise.resolve(response))
+    }
+  }
 
   self.addEventListener('fetch', (event) => {
     const request = event.request
     // Decided synchronously; the request is answered as it is (rebuilding one drops headers like Range).
-    if (!owns(new URL(request.url), request)) return
+    if (!owns(new URL(request.url), request)) return unhandled(event)
     if (jar) {
       let site: Promise<RequestSite> | undefined
       sites.set(request, () => (site ??= tell(event)))
@@ -130,7 +176,7 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): vo
     if (process.env.NODE_ENV !== 'production') {
       const started = performance.now()
       event.respondWith(
-        handler(request, event).then((response) => {
+        answer(request, event).then((response) => {
           const path = new URL(request.url).pathname
           devLog('log', `${request.method} ${path} → ${response.status} (${(performance.now() - started).toFixed(1)} ms)`)
           return response
@@ -138,19 +184,23 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): vo
       )
       return
     }
-    event.respondWith(handler(request, event))
+    event.respondWith(answer(request, event))
   })
 
   self.addEventListener('install', (event) => {
-    const routes = staticRoutes(opts.match)
+    // Static routes keep unmatched requests from the worker, which must see them to report them.
+    const routes = strategy === 'bypass' ? staticRoutes(opts.match) : null
     const install = event as ExtendableEvent & { addRoutes?: (routes: unknown[]) => Promise<void> }
     if (routes && install.addRoutes) event.waitUntil(install.addRoutes(routes).catch((error) => devLog('warn', 'addRoutes failed', error)))
     if (opts.claim !== false) void self.skipWaiting()
   })
-  if (opts.claim === false) return
+  const fromPage = pageChannel(app, events, self.clients)
+  self.addEventListener('message', (event) => void fromPage(event))
+  if (opts.claim === false) return { events }
   clientsClaim()
   // A page that a hard reload left uncontrolled asks to be claimed (see register()).
   self.addEventListener('message', (event) => {
     if (event.data?.type === CLAIM_MESSAGE) event.waitUntil(self.clients.claim())
   })
+  return { events }
 }

@@ -406,3 +406,24 @@ test.describe('the notes demo', () => {
     await context.close()
   })
 })
+
+test('settings switch the backend to the "down" scenario until switched back; ?scenario= does it too', async ({ page }) => {
+  await openApp(page, '/settings')
+  const status = () => page.evaluate(async () => (await fetch('/api/notes')).status)
+  expect(await status()).toBe(200)
+  await page.getByLabel('Backend scenario').selectOption('down')
+  await expect(page.locator('[data-scenarios] p')).toContainText('"down"')
+  expect(await status()).toBe(503)
+  await page.reload()
+  await expect(page.getByLabel('Backend scenario')).toHaveValue('down')
+  expect(await status()).toBe(503)
+  await openApp(page, '/?scenario=')
+  expect(await status()).toBe(200)
+  await openApp(page, '/?scenario=slow')
+  const took = await page.evaluate(async () => {
+    const started = performance.now()
+    await (await fetch('/api/notes')).text()
+    return performance.now() - started
+  })
+  expect(took).toBeGreaterThanOrEqual(1400)
+})

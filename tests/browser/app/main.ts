@@ -1,5 +1,6 @@
 // The page side of the app under test: registers the worker and tells the tests when it controls the page.
 import { register } from '../../../src/client/index.js'
+import * as client from '../../../src/client/index.js'
 import { putFile } from '../../../src/storage/index.js'
 import { testBytes } from './bytes.js'
 
@@ -10,6 +11,7 @@ declare global {
     register: typeof register
     initiallyControlled: boolean
     testBytes: typeof testBytes
+    swasgi: typeof client
   }
 }
 
@@ -27,3 +29,4 @@ window.putFile = putFile
 window.register = register
 // The cross-engine suite uploads these bytes and compares what the app echoes.
 window.testBytes = testBytes
+window.swasgi = client

@@ -1,7 +1,8 @@
 // The service worker under test: one raw ASGI app that exercises every response class.
 import { precache } from 'workbox-precaching'
 import { cacheNames } from 'workbox-core'
-import { serve } from '../../../../src/sw/index.js'
+import { serve, type UnhandledStrategy } from '../../../../src/sw/index.js'
+import { delay, mock } from '../../../../src/mock/index.js'
 import {
   FileResponse,
   HTMLResponse,
@@ -154,6 +155,15 @@ const app: ASGIApp = async (scope, receive, send) => {
       return answer(new FileResponse('idb://files/report.txt', { filename: 'rapport final é.txt' }))
     case '/api/error':
       throw new Error('deliberate failure in the app')
+    case '/api/forever':
+      // Never answers; the page's abort (forwarded by the fixture) ends the wait and runs the finally.
+      observed.foreverFinally = false
+      try {
+        await delay('infinite', layer?.signalOf(s))
+      } finally {
+        observed.foreverFinally = true
+      }
+      return answer(new PlainTextResponse('unreachable'))
     default:
       // /files/idb/KEY and /files/cache/PATH serve what the page stored there.
       if (url.pathname.startsWith('/files/idb/')) return answer(new FileResponse(`idb://files/${url.pathname.slice('/files/idb/'.length)}`))
@@ -181,7 +191,22 @@ const variant = new URLSearchParams(location.search)
 if (variant.has('deafcookies')) {
   Object.defineProperty(self, 'cookieStore', { value: { getAll: async () => [], set: async () => {}, delete: async () => {} } })
 }
-serve(app, {
+// With ?mock, the app behind the mock layer (issue 17), with two scenarios; ?unhandled picks onUnhandledRequest.
+const layer = variant.has('mock')
+  ? mock(app, {
+      scenarios: {
+        empty: [{ method: 'GET', path: '/api/echo', json: { id: null, scenario: 'empty' } }],
+        down: [{ path: '/api/{rest:path}', status: 503, text: 'the server is down' }],
+      },
+    })
+  : undefined
+const unhandledVariant = variant.get('unhandled')
+const onUnhandledRequest: UnhandledStrategy | undefined =
+  unhandledVariant === 'fn'
+    ? (request) => (request.url.endsWith('/network/answer-me') ? new globalThis.Response(`answered by the function: ${request.method}`) : undefined)
+    : (unhandledVariant as 'bypass' | 'warn' | 'error' | null) ?? undefined
+const served = serve(layer ?? app, {
+  onUnhandledRequest,
   // With ?prefix, a string match (so static routes); otherwise /network/ etc. stay with the server.
   match: variant.has('prefix')
     ? '/api/'
@@ -194,3 +219,5 @@ serve(app, {
   debug: variant.has('debug'),
   onError: () => {},
 })
+// With ?events, the worker keeps its own request events for the tests to read back.
+if (variant.has('events')) served.events.on('*', (event) => void ((observed.events ??= []) as unknown[]).push(event))

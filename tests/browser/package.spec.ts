@@ -12,7 +12,17 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { test, expect, type Page } from '@playwright/test'
 
-const run = promisify(execFile)
+const execFileAsync = promisify(execFile)
+
+/** The environment of a user's shell: no NODE_ENV (an in-process Vite build in this worker sets it, and npm would then skip devDependencies). */
+function userEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  delete env.NODE_ENV
+  return env
+}
+
+const run = (file: string, args: string[], options: { cwd?: string; maxBuffer?: number } = {}) =>
+  execFileAsync(file, args, { env: userEnv(), encoding: 'utf8', ...options })
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const NPM_QUIET = ['--no-audit', '--no-fund', '--loglevel=error']
 
@@ -99,7 +109,7 @@ swasgi()
 
 /** Starts `npm run <script> -- <args>` in `cwd` and resolves with the URL Vite prints; `log` collects its output. */
 function startVite(cwd: string, script: 'dev' | 'preview', servers: ChildProcess[], log = { text: '' }): Promise<string> {
-  const child = spawn('npm', ['run', script, '--', '--host', '127.0.0.1', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const child = spawn('npm', ['run', script, '--', '--host', '127.0.0.1', '--port', '0'], { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   servers.push(child)
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm run ${script} printed no URL:\n${log.text}`)), 30_000)

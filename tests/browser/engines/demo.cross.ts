@@ -90,7 +90,7 @@ const TITLE = 'Trip to the coast'
 describe.each(engines)('%s', (engine) => {
   const browser = useEngine(engine, demoServer)
 
-  test('a note with an image and a sound, made with the multipart form, is served, and still there offline', async () => {
+  test('a note with an image and a sound, made with the multipart form, is served, and still there offline', { timeout: 60_000 }, async () => {
     const page = await browser.newPage()
     // A deep link on the very first visit.
     await openDemo(page, '/notes/new', 'new')
@@ -183,7 +183,7 @@ describe.each(engines)('%s', (engine) => {
     if (page.setOffline) expect(await page.evaluate(() => document.querySelector('[data-net]')?.textContent)).toBe('Offline')
   })
 
-  test('the theme cookie changes every rendered page and shows in document.cookie; the HttpOnly session never does', async () => {
+  test('the theme cookie changes every rendered page and shows in document.cookie; the HttpOnly session never does', { timeout: 60_000 }, async () => {
     const page = await browser.newPage()
     await openDemo(page, '/settings', 'settings')
     const seen = () =>

@@ -69,6 +69,30 @@ interface Write {
 /** Where a pending write goes: one entry per cookie, a later write replacing an earlier one. */
 const writeKey = (cookie: { name: string; path?: string; domain?: string }) => `${cookie.name};${cookie.path ?? '/'};${cookie.domain ?? ''}`
 
+/** The cookies that assignment() lines set, by name; null for those they delete (expiry in the past). */
+function assignedValues(lines: Iterable<string>, now = Date.now()): Map<string, string | null> {
+  const values = new Map<string, string | null>()
+  for (const line of lines) {
+    const pair = line.slice(0, line.indexOf(';'))
+    const eq = pair.indexOf('=')
+    const expires = /; expires=([^;]+)/.exec(line)
+    values.set(pair.slice(0, eq), expires && Date.parse(expires[1]) <= now ? null : pair.slice(eq + 1))
+  }
+  return values
+}
+
+/**
+ * The browser's jar as it will be once the pending writes are made. Until a page makes them, the
+ * jar (and any page's report of it) shows the old values, which would pass for the page's own.
+ */
+function withPending(cookies: BrowserCookie[], pending: Map<string, string>): BrowserCookie[] {
+  if (!pending.size) return cookies
+  const waiting = assignedValues(pending.values())
+  const kept = cookies.filter((cookie) => !waiting.has(cookie.name))
+  for (const [name, value] of waiting) if (value !== null) kept.push({ name, value })
+  return kept
+}
+
 /** What survives the worker being stopped and started again (pages stay open meanwhile). */
 interface Saved {
   pages: string[]
@@ -122,6 +146,11 @@ export class PageCookies {
     if (state.pages.size > MAX_PAGES) state.pages.delete(state.pages.values().next().value!)
     state.snapshot = snapshotOf(cookie)
     const writes = [...state.pending.values()]
+    // The page makes them next: its jar is to be read with them.
+    for (const [name, value] of assignedValues(writes)) {
+      if (value === null) state.snapshot.delete(name)
+      else state.snapshot.set(name, value)
+    }
     state.pending.clear()
     await this.#save()
     return writes
@@ -166,11 +195,11 @@ export class PageCookies {
       const answer = await this.#ask(clientId, { type: COOKIES_READ })
       if (typeof answer === 'string') {
         state.snapshot = snapshotOf(answer)
-        return parseDocumentCookie(answer)
+        return withPending(parseDocumentCookie(answer), state.pending)
       }
     }
     const live = this.#browser ? await this.#browser.getAll().catch(() => []) : []
-    return live.length ? live : [...state.snapshot].map(([name, value]) => ({ name, value }))
+    return withPending(live.length ? live : [...state.snapshot].map(([name, value]) => ({ name, value })), state.pending)
   }
 
   async #write(clientId: string, lines: Write[]): Promise<void> {

@@ -152,6 +152,14 @@ describe('PageCookies: writing into the pages', () => {
     expect(await sync.hello('newer', '')).toEqual([])
   })
 
+  test("the cookies a page reports in its hello are read back with the writes it is handed (it makes them next)", async () => {
+    const sync = new PageCookies(fakeClients({}), { store: freshStore('hello-writes') })
+    await sync.storeFor('').set({ name: 'theme', value: 'light', path: '/' })
+    await sync.storeFor('').delete({ name: 'gone', path: '/' })
+    expect(await sync.hello('p1', 'theme=dark; gone=1; kept=1')).toHaveLength(2)
+    expect(await sync.storeFor('').getAll()).toEqual([{ name: 'theme', value: 'light' }, { name: 'kept', value: '1' }])
+  })
+
   test('what no page took is still read back (so the page and the app agree on its value)', async () => {
     const sync = new PageCookies(fakeClients({}), { store: freshStore('snapshot') })
     await sync.report('a=old', 'p', true)
@@ -166,7 +174,8 @@ describe('PageCookies: writing into the pages', () => {
     await first.hello('p1', page.cookie)
     await first.storeFor('').set({ name: 'nav', value: '1' })
     const second = new PageCookies(fakeClients({ p1: page }), { store })
-    expect(await second.storeFor('p1').getAll()).toEqual([{ name: 'k', value: 'v' }])
+    // The page's jar, with the write it has not made yet.
+    expect(await second.storeFor('p1').getAll()).toEqual([{ name: 'k', value: 'v' }, { name: 'nav', value: '1' }])
     expect(await second.hello('p2', '')).toEqual(['nav=1; path=/'])
   })
 })
@@ -183,6 +192,36 @@ describe('CookieJar over PageCookies', () => {
     expect(page.received.map((m) => JSON.stringify(m)).join()).not.toContain('secret')
     page.assign('fromPage=1; path=/')
     expect(await jar.cookieHeader(url, SAME_SITE, undefined, sync.storeFor('p1'))).toBe('theme=dark; session=secret; fromPage=1')
+  })
+
+  test("a navigation's cookie goes with the next navigation, though the browser's own Cookie Store still has the old value (WebKit)", async () => {
+    // WebKit's worker reads its jar through cookieStore.getAll(), which only sees a write once a page has made it.
+    const browserJar = new Map([['theme', 'dark']])
+    const webkit: CookieStoreLike = { ...deafStore, getAll: async () => [...browserJar].map(([name, value]) => ({ name, value })) }
+    const sync = new PageCookies(fakeClients({}), { cookieStore: webkit, store: freshStore('jar-webkit') })
+    const jar = new CookieJar({ store: freshStore('jar3'), cookieStore: null, origin: ORIGIN })
+    const url = new URL(`${ORIGIN}/settings`)
+    const navigation = { sameSite: true, topLevel: true, method: 'GET' }
+    await jar.setCookies(['theme=dark; Path=/', 'gone=1; Path=/'], url, navigation, undefined, sync.storeFor(''))
+    browserJar.set('gone', '1')
+    expect(await sync.hello('p1', 'theme=dark; gone=1')).toHaveLength(2)
+    // A form POST navigates: its response changes one cookie and deletes another, no page can take them yet.
+    await jar.setCookies(['theme=light; Path=/', 'gone=; Path=/; Max-Age=0'], url, { ...navigation, method: 'POST' }, undefined, sync.storeFor(''))
+    expect(await jar.cookieHeader(url, navigation, undefined, sync.storeFor(''))).toBe('theme=light')
+    expect(await sync.storeFor('').getAll()).toEqual([{ name: 'theme', value: 'light' }])
+  })
+
+  test("the leaving page's report, made after the navigation's write, does not undo it", async () => {
+    const page = new FakePage('theme=dark')
+    const sync = new PageCookies(fakeClients({ p1: page }), { store: freshStore('jar-report') })
+    await sync.hello('p1', page.cookie)
+    const jar = new CookieJar({ store: freshStore('jar4'), cookieStore: null, origin: ORIGIN })
+    const url = new URL(`${ORIGIN}/settings`)
+    const navigation = { sameSite: true, topLevel: true, method: 'POST' }
+    await jar.setCookies(['theme=dark; Path=/'], url, navigation, undefined, sync.storeFor('p1'))
+    await jar.setCookies(['theme=light; Path=/'], url, navigation, undefined, sync.storeFor(''))
+    await sync.report(page.cookie, 'p1', true)
+    expect(await jar.cookieHeader(url, { ...navigation, method: 'GET' }, undefined, sync.storeFor(''))).toBe('theme=light')
   })
 
   test('a page-reported cookie counts as Strict: it does not go with a cross-site request', async () => {

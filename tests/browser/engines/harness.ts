@@ -1,5 +1,6 @@
 // What every cross-engine spec shares: the app server (which the specs may stop, to be offline where
-// the engine has no offline switch), one driver per engine and file, and a fresh page per test.
+// the engine has no offline switch; a spec may bring its own, as the demo's does), one driver per
+// engine and file, and a fresh page per test.
 import type { Server } from 'node:http'
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
 import type { Browser, EngineName, Page } from './driver.js'
@@ -15,36 +16,52 @@ export const ORIGIN = `http://127.0.0.1:${PORT}`
 /** The engines to parametrise over (describe.each), as found once by the global setup. */
 export const engines: EngineName[] = inject('engines')
 
-class AppServer {
-  private server: Server | undefined
+/** A server a spec can stop (to be offline) and start again; `listen` starts it and gives back how to stop it. */
+export class RestartableServer {
+  private running: Promise<{ close(): Promise<void> }> | undefined
+
+  constructor(private readonly listen: () => Promise<{ close(): Promise<void> }>) {}
 
   async start(): Promise<void> {
-    this.server ??= (await listen(PORT)) as Server
+    this.running ??= this.listen()
+    try {
+      await this.running
+    } catch (error) {
+      this.running = undefined
+      throw error
+    }
   }
 
   /** Stops answering at once: open keep-alive connections are closed too. */
   async stop(): Promise<void> {
-    const server = this.server
-    this.server = undefined
-    if (!server) return
-    const closed = new Promise((resolve) => server.close(resolve))
-    server.closeAllConnections()
-    await closed
+    const running = this.running
+    this.running = undefined
+    if (running) await (await running).close()
   }
 }
 
-const server = new AppServer()
+const appServer = new RestartableServer(async () => {
+  const server = (await listen(PORT)) as Server
+  return {
+    close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+      return closed
+    },
+  }
+})
 
 /**
  * Polls `fn` in the page until it returns something other than null, e.g. while a navigation that
- * the page started itself (a form submit) loads; errors from the page going away are retried.
+ * the page started itself (a form submit) loads; errors from the page going away are retried. `arg`
+ * goes to `fn`, which runs in the page and so cannot close over anything.
  */
-export async function waitForPage<R>(page: Page, fn: () => R | null, timeout = 10_000): Promise<R> {
+export async function waitForPage<R, A = undefined>(page: Page, fn: (arg: A) => R | null, { arg, timeout = 10_000 }: { arg?: A; timeout?: number } = {}): Promise<R> {
   const deadline = Date.now() + timeout
   let last: unknown = null
   while (Date.now() < deadline) {
     try {
-      const value = await page.evaluate(fn)
+      const value = await page.evaluate(fn, arg as A)
       if (value !== null) return value as R
     } catch (error) {
       last = error
@@ -56,14 +73,20 @@ export async function waitForPage<R>(page: Page, fn: () => R | null, timeout = 1
 
 /** What a spec gets from useEngine(). */
 export interface EngineUnderTest {
+  /** A fresh blank page (own context), closed after the test. */
+  newPage(): Promise<Page>
   /** A fresh page (own context) showing /index.html, controlled by the test worker. */
   controlledPage(query?: string): Promise<Page>
   /** Cuts the page off the network: the engine's offline switch, or else the server stops. */
   goOffline(page: Page): Promise<void>
 }
 
-/** Launches `engine` for the enclosing describe and closes every page after each test. */
-export function useEngine(engine: EngineName): EngineUnderTest {
+/**
+ * Launches `engine` for the enclosing describe and closes every page after each test. `server` is
+ * what the pages talk to (the test app's server unless a spec brings its own): started before the
+ * tests, stopped by goOffline() where the engine has no offline switch, started again after each test.
+ */
+export function useEngine(engine: EngineName, server: RestartableServer = appServer): EngineUnderTest {
   let browser: Browser | undefined
   const pages: Page[] = []
   beforeAll(async () => {
@@ -78,11 +101,16 @@ export function useEngine(engine: EngineName): EngineUnderTest {
     await browser?.close()
     await server.stop()
   })
+  const newPage = async () => {
+    if (!browser) throw new Error(`${engine} did not launch`)
+    const page = await browser.newPage()
+    pages.push(page)
+    return page
+  }
   return {
+    newPage,
     async controlledPage(query = '') {
-      if (!browser) throw new Error(`${engine} did not launch`)
-      const page = await browser.newPage()
-      pages.push(page)
+      const page = await newPage()
       await page.goto(`${ORIGIN}/index.html${query}`)
       const scope = await page.evaluate(() => (window as unknown as { swReady: Promise<string> }).swReady)
       expect(scope, 'register() resolves with the scope').toBe(`${ORIGIN}/`)

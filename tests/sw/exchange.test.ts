@@ -178,46 +178,41 @@ describe('HEAD and null-body responses disconnect the app', () => {
     expect(message).toEqual({ type: 'http.disconnect' })
   })
 
-  test('an app that ignores the disconnect and keeps sending dropped chunks does not block the event loop', async () => {
-    let sent = 0
-    let stop = false
+  /** An app that ignores http.disconnect and keeps sending body chunks until told to stop. */
+  function endlessSender() {
+    const state = { sent: 0, stop: false }
     const app: ASGIApp = async (_scope, _receive, send) => {
       await send({ type: 'http.response.start', status: 200, headers: [] })
       // Bounded, so that a loop that never yields fails the test instead of hanging the run.
-      while (!stop && sent < 100_000) {
+      while (!state.stop && state.sent < 100_000) {
         await send({ type: 'http.response.body', body: bytes('x'), more_body: true })
-        sent++
+        state.sent++
       }
       await send({ type: 'http.response.body', body: new Uint8Array(0) })
     }
+    return { app, state }
+  }
+
+  test('an app that ignores the disconnect and keeps sending dropped chunks does not block the event loop', async () => {
+    const { app, state } = endlessSender()
     const { app: wrapped, done } = watched(app)
     await handle(wrapped, quiet)(new Request('http://x/', { method: 'HEAD' }))
     // Only reached if sending dropped chunks leaves room for timers.
     await sleep(20)
-    stop = true
+    state.stop = true
     expect(await settles(done)).toBe(true)
-    expect(sent).toBeGreaterThan(0)
-    expect(sent).toBeLessThan(10_000)
+    expect(state.sent).toBeGreaterThan(0)
+    expect(state.sent).toBeLessThan(10_000)
   })
 
   test('chunks sent after the page cancelled the body wait for the event loop too', async () => {
-    let sent = 0
-    let stop = false
-    const app: ASGIApp = async (_scope, _receive, send) => {
-      await send({ type: 'http.response.start', status: 200, headers: [] })
-      // Bounded, so that a loop that never yields fails the test instead of hanging the run.
-      while (!stop && sent < 100_000) {
-        await send({ type: 'http.response.body', body: bytes('x'), more_body: true })
-        sent++
-      }
-      await send({ type: 'http.response.body', body: new Uint8Array(0) })
-    }
+    const { app, state } = endlessSender()
     const response = await handle(app, quiet)(new Request('http://x/'))
     await response.body!.cancel()
-    const before = sent
+    const before = state.sent
     await sleep(20)
-    stop = true
-    expect(sent - before).toBeLessThan(10_000)
+    state.stop = true
+    expect(state.sent - before).toBeLessThan(10_000)
   })
 })
 

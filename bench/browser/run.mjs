@@ -52,6 +52,7 @@ function parseArgs(argv) {
     else if (arg.startsWith('--out')) options.out = value()
     else if (arg.startsWith('--engine')) options.engine = value()
     else if (arg === '--cold-only') options.coldOnly = true
+    else if (arg === '--parts') options.parts = options.coldOnly = true
     else if (arg === '--help' || arg === '-h') usage()
     else usage(`unknown option ${arg}`)
   }
@@ -69,7 +70,8 @@ function usage(problem) {
   if (problem) console.error(`bench/browser: ${problem}`)
   console.error(`usage: node bench/browser/run.mjs [--only ${ALL.join(',')}] [--rounds 5] [--engine ${ENGINES.join('|')}] [--cold-only] [--out bench/results/browser.json]
   --engine firefox   runs the same scenarios in Firefox (${FIREFOX}, or FIREFOX_PATH) through puppeteer-core; no heap rows there
-  --cold-only        only the start-up, correctness checks and cold-start scenarios (quick)`)
+  --cold-only        only the start-up, correctness checks and cold-start scenarios (quick)
+  --parts            --cold-only, with each worker timing its own start-up parts (Chromium; instrumented builds)`)
   process.exit(problem ? 2 : 0)
 }
 
@@ -122,6 +124,7 @@ async function buildImpl(name) {
   } else {
     const { file, modules } = await buildScript(root, join(root, 'sw.ts'), outDir, 'sw.js')
     sizes.worker = { ...(await sizeOf(file)), modules }
+    if (options.parts) await addParts(file)
   }
   if (name === 'swasgi') {
     // What the media-type table and the cookie jar weigh: the same worker without them, and with
@@ -141,6 +144,12 @@ async function buildImpl(name) {
     }
   }
   return sizes
+}
+
+/** With --parts: the banner and footer that time the parts of a cold start inside the worker, around the built script. */
+async function addParts(file) {
+  const [banner, footer] = await Promise.all(['parts-banner.js', 'parts-footer.js'].map((f) => readFile(join(here, 'shared', f), 'utf8')))
+  await writeFile(file, `${banner};\n${await readFile(file, 'utf8')};\n${footer}`)
 }
 
 async function sizeOf(file) {
@@ -393,22 +402,39 @@ async function coldStarts(browser, origin) {
   const fetches = []
   const navigations = []
   const errors = {}
+  const parts = []
+  const navParts = []
   for (let i = 0; i < COLD_REPS; i++) {
     await browser.stopWorker()
     try {
       fetches.push(await page.evaluate(() => window.bench.coldFetch()))
+      if (options.parts && browser.newCDPSession) parts.push(await workerParts(browser, origin))
     } catch (error) {
       errors.fetch = errorText(error)
     }
     await browser.stopWorker()
     await page.goto(`${origin}/bench/page`)
     const nav = await page.evaluate(navigationTiming)
+    if (nav.answered && options.parts && browser.newCDPSession) navParts.push(await workerParts(browser, origin))
     if (nav.answered) navigations.push(nav)
     else errors.bypassed = true // MSW's worker leaves navigations to the network by design: n/a, not an error
     await page.goto(`${origin}/`)
     await page.evaluate(() => window.bench.ready())
   }
-  return { fetches, navigations, errors }
+  return { fetches, navigations, errors, parts, navParts }
+}
+
+/** The worker's own record of its start (see shared/parts-banner.js), through the DevTools protocol. */
+async function workerParts(browser, origin) {
+  const cdp = await browser.newCDPSession()
+  const worker = await attachWorker(cdp, origin)
+  try {
+    const { result } = await worker.send('Runtime.evaluate', { expression: 'JSON.stringify(self.__parts)', returnByValue: true })
+    return JSON.parse(result.value)
+  } finally {
+    await worker.detach()
+    await cdp.detach().catch(() => {})
+  }
 }
 
 async function runOne(name, origin, engine, coldOnly) {
@@ -489,7 +515,25 @@ async function runOne(name, origin, engine, coldOnly) {
           await page.goto(`${origin}/`)
           await page.evaluate(() => window.bench.ready())
         }
-        const { fetches, navigations, errors } = await coldStarts(browser, origin)
+        const { fetches, navigations, errors, parts, navParts } = await coldStarts(browser, origin)
+        const partsOf = (list) => {
+          const part = (fn) => median(list.map(fn))
+          return {
+            toScript: part((p) => p.scriptStart),
+            script: part((p) => p.scriptEnd - p.scriptStart),
+            toEvent: part((p) => p.event - p.scriptEnd),
+            handler: part((p) => p.response - p.event),
+            // The first IndexedDB open / read / Cookie Store read: when it began (from the worker's start) and how long it took.
+            ...Object.fromEntries(
+              ['idbOpen', 'idbGet', 'cookieStoreGetAll'].flatMap((key) => [
+                [`${key}At`, part((p) => p[key]?.[0])],
+                [key, part((p) => (p[key]?.length === 2 ? p[key][1] - p[key][0] : null))],
+              ]),
+            ),
+          }
+        }
+        if (parts.length) result.coldParts = partsOf(parts)
+        if (navParts.length) result.coldNavParts = partsOf(navParts)
         if (errors.fetch) result.errors['cold fetch'] = errors.fetch
         result.coldNavBypassed = errors.bypassed === true
         Object.assign(result, {
@@ -651,6 +695,7 @@ try {
         result.streamTotal != null && `stream ${result.streamFirst.toFixed(2)}/${result.streamTotal.toFixed(1)} ms`,
         result.coldFetch != null && `cold fetch ${result.coldFetch.toFixed(1)} ms`,
         result.coldNav != null && `cold nav ${result.coldNav.toFixed(1)} ms`,
+        result.coldParts && `parts: ${Object.entries(result.coldParts).map(([k, v]) => `${k} ${v?.toFixed(2)}`).join(', ')} ms`,
         result.heap_cache && `heap ${(result.heap_cache.worker.growth / MiB).toFixed(2)}/${((result.heap_idb?.worker.growth ?? NaN) / MiB).toFixed(2)} MiB`,
       ].filter(Boolean)
       console.log(`round ${round + 1}/${options.rounds} ${name.padEnd(8)} ${brief.join(', ')}${problems.length ? `  ERRORS: ${problems.join('; ')}` : ''} (${elapsed()})`)
@@ -701,6 +746,16 @@ if (sizes.swasgi?.workerWithoutTable) {
   const modules = sizes.swasgi.worker.modules
   const all = modules.reduce((sum, m) => sum + m.rendered, 0)
   console.log(`swasgi worker by module (rendered, before minification): ${modules.slice(0, 12).map((m) => `${m.module} ${((100 * m.rendered) / all).toFixed(0)}%`).join(', ')}`)
+}
+if (options.parts) {
+  console.log('\nCold-start parts inside the worker (ms, median over rounds of each round\'s median): to script = worker start to the first line of the script; script = evaluating it; to event = until the fetch event; handler = until respondWith\'s promise resolved.\n')
+  console.log('| implementation, request | to script | script | to event | handler |\n|---|---:|---:|---:|---:|')
+  for (const name of names) {
+    for (const [what, key] of [['fetch', 'coldParts'], ['navigation', 'coldNavParts']]) {
+      const part = (p) => median(runs[name].map((r) => r[key]?.[p]))?.toFixed(2) ?? 'n/a'
+      console.log(`| ${name}, ${what} | ${part('toScript')} | ${part('script')} | ${part('toEvent')} | ${part('handler')} |`)
+    }
+  }
 }
 if (sizes.msw) console.log(`MSW's mockServiceWorker.js as shipped (unminified): ${(sizes.msw.workerAsShipped.gzip / 1000).toFixed(2)} KB gzipped.`)
 const allErrors = names.flatMap((name) => runs[name].flatMap((r, i) => [...Object.entries(r.errors).map(([k, v]) => `${name} round ${i + 1}: ${k}: ${v}`), ...r.pageErrors.map((e) => `${name} round ${i + 1}: page error: ${e}`)]))

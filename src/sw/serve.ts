@@ -62,6 +62,8 @@ function staticRoutes(match: RequestFilter | undefined): unknown[] | null {
  */
 export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): void {
   const jar = opts.cookies === false ? null : new CookieJar()
+  // Read the stored cookies while the worker starts: the request that woke it needs them (errors show there).
+  jar?.all().catch(() => {})
   // handle() passes the cookie callbacks the request only; its FetchEvent tells who sent it.
   const sites = new WeakMap<Request, () => Promise<RequestSite>>()
   const tell = siteTeller(self.clients)

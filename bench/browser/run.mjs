@@ -1,5 +1,5 @@
 // The browser benchmark: swasgi against a hand-written worker and its peers, side by side in one
-// headless Chromium run (`npm run bench -- --browser [--only bare,swasgi] [--rounds 5]`).
+// headless browser run (`npm run bench -- --browser [--only bare,swasgi] [--rounds 5] [--engine firefox]`).
 //
 // Each implementation (bench/browser/impl/<name>/) is built minified for production with Vite,
 // served from its own 127.0.0.1 port and run in a fresh browser profile per round; the page code
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { execFileSync } from 'node:child_process'
 import { build } from 'vite'
+import { spawn } from 'node:child_process'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-browser.mjs'
 
@@ -21,11 +22,15 @@ const repo = join(here, '..', '..')
 const resultsDir = join(repo, 'bench', 'results')
 const buildDir = join(resultsDir, 'build')
 
-const ALL = ['bare', 'swasgi', 'msw', 'hono', 'workbox']
+const ALL = ['bare', 'swasgi', 'swasgi-nojar', 'msw', 'hono', 'workbox']
+const ENGINES = ['chromium', 'firefox']
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
 const SEQUENTIAL = 2000
 const CONCURRENT = 2000
 const FILE_READS = 3
 const STREAM_READS = 30
+// Cold starts per round: each stops the worker and times one fetch, then stops it and times one navigation.
+const COLD_REPS = 7
 const PHASE_TIMEOUT = 120_000
 const MiB = 1024 * 1024
 
@@ -33,7 +38,7 @@ const MiB = 1024 * 1024
 // Options
 
 function parseArgs(argv) {
-  const options = { only: ALL, rounds: 5, out: join(resultsDir, 'browser.json') }
+  const options = { only: ALL, rounds: 5, out: null, engine: 'chromium', coldOnly: false }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const value = () => {
@@ -45,12 +50,17 @@ function parseArgs(argv) {
     if (arg.startsWith('--only')) options.only = value().split(',').map((s) => s.trim()).filter(Boolean)
     else if (arg.startsWith('--rounds')) options.rounds = Number(value())
     else if (arg.startsWith('--out')) options.out = value()
+    else if (arg.startsWith('--engine')) options.engine = value()
+    else if (arg === '--cold-only') options.coldOnly = true
+    else if (arg === '--parts') options.parts = options.coldOnly = true
     else if (arg === '--help' || arg === '-h') usage()
     else usage(`unknown option ${arg}`)
   }
   const unknown = options.only.filter((name) => !ALL.includes(name))
   if (unknown.length) usage(`unknown implementation(s) ${unknown.join(', ')}; choose from ${ALL.join(', ')}`)
   if (!Number.isInteger(options.rounds) || options.rounds < 1) usage('--rounds must be a positive integer')
+  if (!ENGINES.includes(options.engine)) usage(`unknown engine ${options.engine}; choose from ${ENGINES.join(', ')}`)
+  options.out ??= join(resultsDir, options.engine === 'chromium' ? 'browser.json' : `browser-${options.engine}.json`)
   // Keep the table's column order, whatever order --only lists them in.
   options.only = ALL.filter((name) => options.only.includes(name))
   return options
@@ -58,7 +68,10 @@ function parseArgs(argv) {
 
 function usage(problem) {
   if (problem) console.error(`bench/browser: ${problem}`)
-  console.error(`usage: node bench/browser/run.mjs [--only ${ALL.join(',')}] [--rounds 5] [--out bench/results/browser.json]`)
+  console.error(`usage: node bench/browser/run.mjs [--only ${ALL.join(',')}] [--rounds 5] [--engine ${ENGINES.join('|')}] [--cold-only] [--out bench/results/browser.json]
+  --engine firefox   runs the same scenarios in Firefox (${FIREFOX}, or FIREFOX_PATH) through puppeteer-core; no heap rows there
+  --cold-only        only the start-up, correctness checks and cold-start scenarios (quick)
+  --parts            --cold-only, with each worker timing its own start-up parts (Chromium; instrumented builds)`)
   process.exit(problem ? 2 : 0)
 }
 
@@ -111,6 +124,7 @@ async function buildImpl(name) {
   } else {
     const { file, modules } = await buildScript(root, join(root, 'sw.ts'), outDir, 'sw.js')
     sizes.worker = { ...(await sizeOf(file)), modules }
+    if (options.parts) await addParts(file)
   }
   if (name === 'swasgi') {
     // What the media-type table and the cookie jar weigh: the same worker without them, and with
@@ -130,6 +144,12 @@ async function buildImpl(name) {
     }
   }
   return sizes
+}
+
+/** With --parts: the banner and footer that time the parts of a cold start inside the worker, around the built script. */
+async function addParts(file) {
+  const [banner, footer] = await Promise.all(['parts-banner.js', 'parts-footer.js'].map((f) => readFile(join(here, 'shared', f), 'utf8')))
+  await writeFile(file, `${banner};\n${await readFile(file, 'utf8')};\n${footer}`)
 }
 
 async function sizeOf(file) {
@@ -241,6 +261,104 @@ async function heapGrowthDuring(sessions, action, { live }) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Browsers: the same page API over Playwright (Chromium) and puppeteer-core (Firefox)
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Headless Chromium on `profile`; stops workers through the DevTools protocol. */
+async function openChromium(profile) {
+  const context = await chromium.launchPersistentContext(profile, { executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true })
+  const page = context.pages()[0] ?? (await context.newPage())
+  let cdp = null
+  const status = new Map()
+  return {
+    page,
+    onPageError: (listener) => page.on('pageerror', listener),
+    newCDPSession: () => context.newCDPSession(page),
+    /** ServiceWorker.stopAllWorkers, then waits until every version reports `stopped`. */
+    async stopWorker() {
+      if (!cdp) {
+        cdp = await context.newCDPSession(page)
+        cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+          for (const v of versions) status.set(v.versionId, v.runningStatus)
+        })
+        await cdp.send('ServiceWorker.enable')
+      }
+      await cdp.send('ServiceWorker.stopAllWorkers')
+      const deadline = Date.now() + 10_000
+      while ([...status.values()].some((s) => s !== 'stopped')) {
+        if (Date.now() > deadline) throw new Error('the worker did not stop within 10 s')
+        await sleep(5)
+      }
+      await sleep(100) // let the browser settle after the stop
+    },
+    close: () => context.close(),
+  }
+}
+
+// Firefox stops an idle worker after dom.serviceWorkers.idle_timeout (30 s by default, plus as much
+// again when something is pending); the cold-start phase shortens both and waits them out, which
+// is how a user's Firefox stops it, only sooner.
+const FIREFOX_IDLE_MS = 300
+const FIREFOX_PREFS = {
+  'browser.shell.checkDefaultBrowser': false,
+  'browser.startup.homepage_override.mstone': 'ignore',
+  'browser.aboutwelcome.enabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.reportingpolicy.firstRun': false,
+}
+const FIREFOX_COLD_PREFS = { 'dom.serviceWorkers.idle_timeout': FIREFOX_IDLE_MS, 'dom.serviceWorkers.idle_extended_timeout': FIREFOX_IDLE_MS }
+
+/** Headless Firefox on `profile`, started as a user would start it, with puppeteer-core connected over WebDriver BiDi. */
+async function openFirefox(profile, { cold = false } = {}) {
+  const { default: puppeteer } = await import('puppeteer-core')
+  const prefs = { ...FIREFOX_PREFS, ...(cold ? FIREFOX_COLD_PREFS : {}) }
+  await writeFile(join(profile, 'user.js'), Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join(''))
+  const child = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port', '0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill()
+    await exited
+  }
+  try {
+    const endpoint = await new Promise((resolve, reject) => {
+      let err = ''
+      const timer = setTimeout(() => reject(new Error(`Firefox did not open WebDriver BiDi within 30 s: ${err.trim().slice(-300)}`)), 30_000)
+      child.stderr.on('data', (data) => {
+        err += data
+        const found = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(err)
+        if (found) {
+          clearTimeout(timer)
+          resolve(found[1])
+        }
+      })
+      child.once('exit', (code) => reject(new Error(`Firefox exited (${code}) before opening WebDriver BiDi: ${err.trim().slice(-300)}`)))
+    })
+    const browser = await puppeteer.connect({ browserWSEndpoint: `${endpoint}/session`, protocol: 'webDriverBiDi' })
+    const page = (await browser.pages())[0] ?? (await browser.newPage())
+    return {
+      page: {
+        goto: (url) => page.goto(url, { waitUntil: 'load' }),
+        evaluate: (fn, arg) => page.evaluate(fn, arg),
+      },
+      onPageError: (listener) => page.on('pageerror', listener),
+      newCDPSession: null,
+      async stopWorker() {
+        if (!cold) throw new Error('open Firefox with { cold: true } to stop workers')
+        await sleep(3 * FIREFOX_IDLE_MS + 300)
+      },
+      async close() {
+        await browser.disconnect().catch(() => {})
+        await kill()
+      },
+    }
+  } catch (error) {
+    await kill()
+    throw error
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // One implementation, one round, one fresh profile
 
 function withTimeout(promise, ms, what) {
@@ -262,10 +380,68 @@ const percentile = (values, p) => {
 }
 const errorText = (error) => String(error?.message ?? error).split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '')
 
-async function runOne(name, origin) {
+/** What the navigation to the worker's page took, from the page's own Navigation Timing entry. */
+function navigationTiming() {
+  const entry = performance.getEntriesByType('navigation')[0]
+  return {
+    answered: document.getElementById('answered-by-the-worker') !== null,
+    // ms from the start of the navigation: first byte of the page, and when the worker started (or got the event).
+    responseStart: entry.responseStart - entry.startTime,
+    responseEnd: entry.responseEnd - entry.startTime,
+    workerStart: entry.workerStart ? entry.workerStart - entry.startTime : null,
+  }
+}
+
+/**
+ * The cold-start scenario: COLD_REPS times, stop the worker and time the page's next fetch (fetch
+ * + json()); stop it again and navigate to the worker's HTML page, timed by Navigation Timing
+ * (start of the navigation to the first byte). The runner then goes back to the bench page.
+ */
+async function coldStarts(browser, origin) {
+  const { page } = browser
+  const fetches = []
+  const navigations = []
+  const errors = {}
+  const parts = []
+  const navParts = []
+  for (let i = 0; i < COLD_REPS; i++) {
+    await browser.stopWorker()
+    try {
+      fetches.push(await page.evaluate(() => window.bench.coldFetch()))
+      if (options.parts && browser.newCDPSession) parts.push(await workerParts(browser, origin))
+    } catch (error) {
+      errors.fetch = errorText(error)
+    }
+    await browser.stopWorker()
+    await page.goto(`${origin}/bench/page`)
+    const nav = await page.evaluate(navigationTiming)
+    if (nav.answered && options.parts && browser.newCDPSession) navParts.push(await workerParts(browser, origin))
+    if (nav.answered) navigations.push(nav)
+    else errors.bypassed = true // MSW's worker leaves navigations to the network by design: n/a, not an error
+    await page.goto(`${origin}/`)
+    await page.evaluate(() => window.bench.ready())
+  }
+  return { fetches, navigations, errors, parts, navParts }
+}
+
+/** The worker's own record of its start (see shared/parts-banner.js), through the DevTools protocol. */
+async function workerParts(browser, origin) {
+  const cdp = await browser.newCDPSession()
+  const worker = await attachWorker(cdp, origin)
+  try {
+    const { result } = await worker.send('Runtime.evaluate', { expression: 'JSON.stringify(self.__parts)', returnByValue: true })
+    return JSON.parse(result.value)
+  } finally {
+    await worker.detach()
+    await cdp.detach().catch(() => {})
+  }
+}
+
+async function runOne(name, origin, engine, coldOnly) {
   const profile = await mkdtemp(join(tmpdir(), `swasgi-bench-${name}-`))
   const launched = Date.now()
-  const context = await chromium.launchPersistentContext(profile, { executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true })
+  const open = engine === 'firefox' ? openFirefox : openChromium
+  let browser = await open(profile)
   const result = { errors: {}, pageErrors: [] }
   result.phaseSeconds = {}
   const scenario = async (key, fn) => {
@@ -280,8 +456,8 @@ async function runOne(name, origin) {
     }
   }
   try {
-    const page = context.pages()[0] ?? (await context.newPage())
-    page.on('pageerror', (error) => result.pageErrors.push(errorText(error)))
+    let page = browser.page
+    browser.onPageError((error) => result.pageErrors.push(errorText(error)))
     await page.goto(`${origin}/`)
     result.userAgent = await page.evaluate(() => navigator.userAgent)
     await withTimeout(page.evaluate(() => window.bench.ready()), 30_000, 'start')
@@ -293,7 +469,7 @@ async function runOne(name, origin) {
     for (const route of ['json', 'fileCache', 'fileIdb', 'stream']) {
       ok[route] = (await scenario(`verify ${route}`, () => page.evaluate((r) => window.bench.verify(r), route))) !== undefined
     }
-    if (ok.json) {
+    if (ok.json && !coldOnly) {
       await scenario('warm-up', async () => {
         await page.evaluate(() => window.bench.sequential(100))
         await page.evaluate(() => window.bench.concurrent(100))
@@ -303,18 +479,18 @@ async function runOne(name, origin) {
       result.concurrent = await scenario('concurrent', () => page.evaluate((n) => window.bench.concurrent(n), CONCURRENT))
     }
     for (const [store, route, key] of [['cache', 'fileCache', 'fileCacheMBs'], ['idb', 'fileIdb', 'fileIdbMBs']]) {
-      if (!ok[route]) continue
+      if (!ok[route] || coldOnly) continue
       const rates = await scenario(`file ${store}`, () => page.evaluate(([s, n]) => window.bench.file(s, n), [store, FILE_READS]))
       if (rates) Object.assign(result, { [key]: median(rates), [`${key}Reads`]: rates })
     }
-    if (ok.stream) {
+    if (ok.stream && !coldOnly) {
       const runs = await scenario('stream', () => page.evaluate((n) => window.bench.stream(n), STREAM_READS))
       if (runs) Object.assign(result, { streamFirst: median(runs.map((r) => r.first)), streamTotal: median(runs.map((r) => r.total)) })
     }
-    // Heap last, so that the debugger being attached cannot touch the timings above.
-    if (ok.fileCache || ok.fileIdb) {
+    // Heap after the timings, so that the debugger being attached cannot touch them (Chromium only).
+    if ((ok.fileCache || ok.fileIdb) && browser.newCDPSession && !coldOnly) {
       await scenario('heap', async () => {
-        const cdp = await context.newCDPSession(page)
+        const cdp = await browser.newCDPSession()
         const worker = await attachWorker(cdp, origin)
         try {
           for (const [store, route] of [['cache', 'fileCache'], ['idb', 'fileIdb']]) {
@@ -329,10 +505,50 @@ async function runOne(name, origin) {
         }
       })
     }
+    // Cold starts last: they navigate away from the seeded page. Firefox needs a restart with short idle timeouts.
+    if (ok.json) {
+      await scenario('cold', async () => {
+        if (engine === 'firefox') {
+          await browser.close()
+          browser = await openFirefox(profile, { cold: true })
+          page = browser.page
+          await page.goto(`${origin}/`)
+          await page.evaluate(() => window.bench.ready())
+        }
+        const { fetches, navigations, errors, parts, navParts } = await coldStarts(browser, origin)
+        const partsOf = (list) => {
+          const part = (fn) => median(list.map(fn))
+          return {
+            toScript: part((p) => p.scriptStart),
+            script: part((p) => p.scriptEnd - p.scriptStart),
+            toEvent: part((p) => p.event - p.scriptEnd),
+            handler: part((p) => p.response - p.event),
+            // The first IndexedDB open / read / Cookie Store read: when it began (from the worker's start) and how long it took.
+            ...Object.fromEntries(
+              ['idbOpen', 'idbGet', 'cookieStoreGetAll'].flatMap((key) => [
+                [`${key}At`, part((p) => p[key]?.[0])],
+                [key, part((p) => (p[key]?.length === 2 ? p[key][1] - p[key][0] : null))],
+              ]),
+            ),
+          }
+        }
+        if (parts.length) result.coldParts = partsOf(parts)
+        if (navParts.length) result.coldNavParts = partsOf(navParts)
+        if (errors.fetch) result.errors['cold fetch'] = errors.fetch
+        result.coldNavBypassed = errors.bypassed === true
+        Object.assign(result, {
+          coldFetch: median(fetches),
+          coldNav: median(navigations.map((n) => n.responseStart)),
+          coldNavWorkerStart: median(navigations.map((n) => n.workerStart)),
+          coldFetches: fetches,
+          coldNavigations: navigations,
+        })
+      })
+    }
   } catch (error) {
     result.errors.run = errorText(error)
   } finally {
-    await context.close().catch(() => {})
+    await browser.close().catch(() => {})
     await rm(profile, { recursive: true, force: true }).catch(() => {})
   }
   return result
@@ -350,6 +566,9 @@ const ROWS = [
   { key: 'fileIdbMBs', label: '64 MiB file from IndexedDB (MB/s)', digits: 0, higher: true },
   { key: 'streamFirst', label: '1,000 x 1 KiB stream, first chunk (ms)', digits: 2 },
   { key: 'streamTotal', label: '1,000 x 1 KiB stream, total (ms)', digits: 1 },
+  { key: 'coldFetch', label: `cold start: first fetch+json after the worker stopped, median (ms, ${COLD_REPS}/round)`, digits: 2 },
+  { key: 'coldNav', label: 'cold start: navigation to a worker-made page, first byte, median (ms)', digits: 2 },
+  { key: 'coldNavWorkerStart', label: '  of which before the worker started (Navigation Timing workerStart, ms)', digits: 2, noRatio: true },
   { key: 'heapWorkerCache', label: 'worker heap, peak growth, Cache Storage file (MiB)', digits: 2, noRatio: true },
   { key: 'heapWorkerIdb', label: 'worker heap, peak growth, IndexedDB file (MiB)', digits: 2, noRatio: true },
   { key: 'liveWorkerCache', label: 'worker heap, live growth (GC before each sample), Cache Storage file (MiB)', digits: 2, noRatio: true },
@@ -370,6 +589,9 @@ function summarize(rounds, sizes) {
     fileIdbMBs: pick('fileIdbMBs'),
     streamFirst: pick('streamFirst'),
     streamTotal: pick('streamTotal'),
+    coldFetch: pick('coldFetch'),
+    coldNav: pick('coldNav'),
+    coldNavWorkerStart: pick('coldNavWorkerStart'),
     heapWorkerCache: pick('', (r) => r.heap_cache && r.heap_cache.worker.growth / MiB),
     heapWorkerIdb: pick('', (r) => r.heap_idb && r.heap_idb.worker.growth / MiB),
     liveWorkerCache: pick('', (r) => r.live_cache && r.live_cache.worker.growth / MiB),
@@ -418,6 +640,8 @@ function targets(summaries) {
     { target: 'worker heap live growth < 4 MiB (Cache Storage)', value: s.liveWorkerCache, ok: (v) => v < 4, unit: 'MiB' },
     { target: 'worker heap live growth < 4 MiB (IndexedDB)', value: s.liveWorkerIdb, ok: (v) => v < 4, unit: 'MiB' },
     { target: 'stream first chunk ≤ 1.30 × bare', value: ratio('streamFirst'), ok: (v) => v <= 1.3 },
+    { target: 'cold start, first fetch ≤ 1.20 × bare', value: ratio('coldFetch'), ok: (v) => v <= 1.2 },
+    { target: 'cold start, navigation ≤ 1.20 × bare', value: ratio('coldNav'), ok: (v) => v <= 1.2 },
     { target: 'stream total ≤ 1.20 × bare', value: ratio('streamTotal'), ok: (v) => v <= 1.2 },
     { target: 'worker bundle ≤ 9.5 KB gzipped', value: s.workerGzip, ok: (v) => v <= 9.5, unit: 'KB' },
   ]
@@ -425,9 +649,9 @@ function targets(summaries) {
   return checks.map((c) => ({ target: c.target, value: c.value, unit: c.unit ?? '×', pass: c.value == null ? null : c.ok(c.value) }))
 }
 
-function chromiumVersion() {
+function browserVersion(engine) {
   try {
-    return execFileSync(findChromium() ?? chromium.executablePath(), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return execFileSync(engine === 'firefox' ? FIREFOX : (findChromium() ?? chromium.executablePath()), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
   } catch {
     return null
   }
@@ -441,7 +665,7 @@ const names = options.only
 const started = Date.now()
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`
 
-console.log(`browser bench: ${names.join(', ')}; ${options.rounds} round(s)`)
+console.log(`browser bench (${options.engine}${options.coldOnly ? ', cold starts only' : ''}): ${names.join(', ')}; ${options.rounds} round(s)`)
 await mkdir(buildDir, { recursive: true })
 const sizes = {}
 for (const name of names) sizes[name] = await buildImpl(name)
@@ -460,7 +684,7 @@ try {
     // Interleaved, and the order rotates so that no implementation always goes first.
     const order = names.map((_, i) => names[(i + round) % names.length])
     for (const name of order) {
-      const result = await runOne(name, origins[name])
+      const result = await runOne(name, origins[name], options.engine, options.coldOnly)
       runs[name].push(result)
       const problems = Object.entries(result.errors).map(([k, v]) => `${k}: ${v}`)
       const brief = [
@@ -469,6 +693,9 @@ try {
         result.fileCacheMBs != null && `cache ${result.fileCacheMBs.toFixed(0)} MB/s`,
         result.fileIdbMBs != null && `idb ${result.fileIdbMBs.toFixed(0)} MB/s`,
         result.streamTotal != null && `stream ${result.streamFirst.toFixed(2)}/${result.streamTotal.toFixed(1)} ms`,
+        result.coldFetch != null && `cold fetch ${result.coldFetch.toFixed(1)} ms`,
+        result.coldNav != null && `cold nav ${result.coldNav.toFixed(1)} ms`,
+        result.coldParts && `parts: ${Object.entries(result.coldParts).map(([k, v]) => `${k} ${v?.toFixed(2)}`).join(', ')} ms`,
         result.heap_cache && `heap ${(result.heap_cache.worker.growth / MiB).toFixed(2)}/${((result.heap_idb?.worker.growth ?? NaN) / MiB).toFixed(2)} MiB`,
       ].filter(Boolean)
       console.log(`round ${round + 1}/${options.rounds} ${name.padEnd(8)} ${brief.join(', ')}${problems.length ? `  ERRORS: ${problems.join('; ')}` : ''} (${elapsed()})`)
@@ -492,6 +719,8 @@ for (const name of names) {
     fileIdbMBs: failed('fileIdb') || failed('file idb'),
     streamFirst: failed('stream'),
     streamTotal: failed('stream'),
+    coldFetch: failed('cold'),
+    coldNav: failed('cold'),
     heapWorkerCache: failed('heap') || failed('fileCache'),
     heapWorkerIdb: failed('heap') || failed('fileIdb'),
     liveWorkerCache: failed('heap') || failed('fileCache'),
@@ -501,10 +730,10 @@ for (const name of names) {
 
 const userAgent = Object.values(runs).flat().find((r) => r.userAgent)?.userAgent ?? null
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}`
-const meta = { date: new Date().toISOString(), machine, chromium: chromiumVersion(), userAgent, node: process.version, rounds: options.rounds, implementations: names, durationSeconds: (Date.now() - started) / 1000 }
+const meta = { date: new Date().toISOString(), machine, engine: options.engine, browser: browserVersion(options.engine), userAgent, node: process.version, rounds: options.rounds, implementations: names, durationSeconds: (Date.now() - started) / 1000 }
 const checks = targets(summaries)
 
-console.log(`\n## Browser benchmark (${meta.date.slice(0, 10)}; ${meta.chromium ?? userAgent}; ${machine})\n`)
+console.log(`\n## Browser benchmark (${meta.date.slice(0, 10)}; ${meta.browser ?? userAgent}; ${machine})\n`)
 console.log(`Median of ${options.rounds} interleaved round(s), each in a fresh profile; (×) is the ratio to bare from the same run.\n`)
 console.log(table(names, summaries, errors))
 if (checks.length) {
@@ -517,6 +746,16 @@ if (sizes.swasgi?.workerWithoutTable) {
   const modules = sizes.swasgi.worker.modules
   const all = modules.reduce((sum, m) => sum + m.rendered, 0)
   console.log(`swasgi worker by module (rendered, before minification): ${modules.slice(0, 12).map((m) => `${m.module} ${((100 * m.rendered) / all).toFixed(0)}%`).join(', ')}`)
+}
+if (options.parts) {
+  console.log('\nCold-start parts inside the worker (ms, median over rounds of each round\'s median): to script = worker start to the first line of the script; script = evaluating it; to event = until the fetch event; handler = until respondWith\'s promise resolved.\n')
+  console.log('| implementation, request | to script | script | to event | handler |\n|---|---:|---:|---:|---:|')
+  for (const name of names) {
+    for (const [what, key] of [['fetch', 'coldParts'], ['navigation', 'coldNavParts']]) {
+      const part = (p) => median(runs[name].map((r) => r[key]?.[p]))?.toFixed(2) ?? 'n/a'
+      console.log(`| ${name}, ${what} | ${part('toScript')} | ${part('script')} | ${part('toEvent')} | ${part('handler')} |`)
+    }
+  }
 }
 if (sizes.msw) console.log(`MSW's mockServiceWorker.js as shipped (unminified): ${(sizes.msw.workerAsShipped.gzip / 1000).toFixed(2)} KB gzipped.`)
 const allErrors = names.flatMap((name) => runs[name].flatMap((r, i) => [...Object.entries(r.errors).map(([k, v]) => `${name} round ${i + 1}: ${k}: ${v}`), ...r.pageErrors.map((e) => `${name} round ${i + 1}: page error: ${e}`)]))

@@ -286,6 +286,9 @@ export class CookieJar {
   async cookieHeader(url: URL, site: SiteOf, now = Date.now(), browser = this.#browser): Promise<string> {
     const host = url.hostname.toLowerCase()
     const secure = secureURL(url)
+    // Both jars at once: in a restarted worker the stored cookies are an IndexedDB read away.
+    const fromBrowser = browser && url.origin === this.#origin ? this.#browserCookies(url, browser) : null
+    fromBrowser?.catch(() => {}) // awaited below, unless reading the jar fails first
     const outgoing: Outgoing[] = (await this.#load())
       .filter(
         (c) =>
@@ -296,7 +299,7 @@ export class CookieJar {
       )
       .sort((a, b) => b.path.length - a.path.length || a.created - b.created)
       .map((c) => ({ name: c.name, value: c.value, sameSite: c.sameSite, stored: c }))
-    if (browser && url.origin === this.#origin) this.#addBrowserCookies(outgoing, await this.#browserCookies(url, browser), url)
+    if (fromBrowser) this.#addBrowserCookies(outgoing, await fromBrowser, url)
     const from = outgoing.some((c) => c.sameSite !== 'none') ? await resolveSite(site) : null
     const pairs: string[] = []
     for (const cookie of outgoing) {

@@ -115,6 +115,8 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
   let lastId = 0
   const onError = opts.onError ?? logError
   const jar = opts.cookies === false ? null : new CookieJar()
+  // Read the stored cookies while the worker starts: the request that woke it needs them (errors show there).
+  jar?.all().catch(() => {})
   // handle() passes the cookie callbacks the request only; its FetchEvent tells who sent it.
   const sites = new WeakMap<Request, () => Promise<RequestSite>>()
   const clientOf = new WeakMap<Request, string>()

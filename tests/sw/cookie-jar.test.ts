@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, test } from 'vitest'
-import { createStore } from 'idb-keyval'
+import { createStore, type UseStore } from 'idb-keyval'
 import { CookieJar, parseSetCookie, type CookieStoreLike } from '../../src/sw/cookie-jar.js'
 
 let n = 0
@@ -118,6 +118,22 @@ describe('CookieJar', () => {
     await jar.setCookies(['theme=dark; Path=/', 'session=s; HttpOnly; Path=/'], url('http://localhost/'), SAME_SITE)
     browser.cookies.set('theme', 'light') // document.cookie = 'theme=light'
     expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('theme=light; session=s; fromPage=1')
+  })
+
+  test("a restarted worker's first header asks the browser's jar while the stored cookies are still loading", async () => {
+    const saved = freshStore()
+    await new CookieJar({ store: saved, cookieStore: null }).setCookies(['kept=yes; Path=/'], url('http://localhost/'), SAME_SITE)
+    // The stored read waits until the browser's jar has been asked: one after the other would never finish.
+    let asked!: () => void
+    const browserAsked = new Promise<void>((resolve) => (asked = resolve))
+    const store: UseStore = (mode, callback) => browserAsked.then(() => saved(mode, callback))
+    const browser = fakeCookieStore([{ name: 'fromPage', value: '1' }])
+    const getAll = browser.store.getAll
+    browser.store.getAll = (options) => (asked(), getAll(options))
+    const jar = new CookieJar({ store, cookieStore: browser.store, origin: 'http://localhost' })
+    const header = jar.cookieHeader(url('http://localhost/'), SAME_SITE)
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('timed out: read one after the other'), 1000))
+    expect(await Promise.race([header, timeout])).toBe('kept=yes; fromPage=1')
   })
 })
 

@@ -168,6 +168,13 @@ export function install(impl: Impl): void {
       return rates
     },
 
+    /** One fetch + json(), timed: run.mjs stops the worker first, so this is the cold start a user waits for. */
+    async coldFetch(): Promise<number> {
+      const started = performance.now()
+      await getJSON(7)
+      return performance.now() - started
+    },
+
     /** The 1,000 x 1 KiB stream `reps` times: ms to the first chunk and to the end. */
     async stream(reps: number): Promise<{ first: number; total: number }[]> {
       const runs: { first: number; total: number }[] = []

@@ -9,7 +9,13 @@ export const ROUTES = {
   fileCache: '/bench/file/cache',
   fileIdb: '/bench/file/idb',
   stream: '/bench/stream',
+  /** A small HTML page for the cold-start navigation. */
+  page: '/bench/page',
 } as const
+
+/** The page every worker answers on `ROUTES.page`; the marker is how the runner knows a worker (not the network) answered. */
+export const PAGE_MARKER = 'answered-by-the-worker'
+export const PAGE_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench page</title></head><body><p id="${PAGE_MARKER}">page</p></body></html>`
 
 /** Where the page seeds the file: Cache Storage cache `bench`, entry `/bench-data/big.bin` (`cache://bench/bench-data/big.bin`). */
 export const CACHE_NAME = 'bench'

@@ -1,6 +1,6 @@
 // The practical floor: a hand-written fetch listener.
 import { get } from 'idb-keyval'
-import { CACHE_NAME, CACHE_PATH, IDB_KEY, ROUTES, handMadeStream, payload } from '../../shared/spec.js'
+import { CACHE_NAME, CACHE_PATH, IDB_KEY, PAGE_HTML, ROUTES, handMadeStream, payload } from '../../shared/spec.js'
 import { takeOver, worker } from '../../shared/worker.js'
 
 const notFound = () => new Response('Not Found', { status: 404 })
@@ -8,6 +8,8 @@ const notFound = () => new Response('Not Found', { status: 404 })
 worker.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url)
   switch (url.pathname) {
+    case ROUTES.page:
+      return event.respondWith(new Response(PAGE_HTML, { headers: { 'content-type': 'text/html; charset=utf-8' } }))
     case ROUTES.json:
       return event.respondWith(new Response(JSON.stringify(payload(Number(url.searchParams.get('i')))), { headers: { 'content-type': 'application/json' } }))
     case ROUTES.fileCache:

@@ -3,10 +3,11 @@ import { Hono } from 'hono'
 import { handle } from 'hono/service-worker'
 import { stream } from 'hono/streaming'
 import { get } from 'idb-keyval'
-import { CACHE_NAME, CACHE_PATH, CHUNKS, IDB_KEY, ROUTES, chunk, payload } from '../../shared/spec.js'
+import { CACHE_NAME, CACHE_PATH, CHUNKS, IDB_KEY, PAGE_HTML, ROUTES, chunk, payload } from '../../shared/spec.js'
 import { takeOver, worker } from '../../shared/worker.js'
 
 const app = new Hono()
+app.get(ROUTES.page, (c) => c.html(PAGE_HTML))
 app.get(ROUTES.json, (c) => c.json(payload(Number(c.req.query('i')))))
 app.get(ROUTES.fileCache, async (c) => (await caches.match(CACHE_PATH, { cacheName: CACHE_NAME })) ?? c.notFound())
 app.get(ROUTES.fileIdb, async (c) => {

@@ -2,11 +2,12 @@
 import { http, HttpResponse } from 'msw'
 import { setupWorker } from 'msw/browser'
 import { get } from 'idb-keyval'
-import { CACHE_NAME, CACHE_PATH, CHUNKS, IDB_KEY, ROUTES, chunk, payload } from '../../shared/spec.js'
+import { CACHE_NAME, CACHE_PATH, CHUNKS, IDB_KEY, PAGE_HTML, ROUTES, chunk, payload } from '../../shared/spec.js'
 
 const notFound = () => new HttpResponse('Not Found', { status: 404 })
 
 export const worker = setupWorker(
+  http.get(ROUTES.page, () => HttpResponse.html(PAGE_HTML)),
   http.get(ROUTES.json, ({ request }) => HttpResponse.json(payload(Number(new URL(request.url).searchParams.get('i'))))),
   http.get(ROUTES.fileCache, async () => (await caches.match(CACHE_PATH, { cacheName: CACHE_NAME })) ?? notFound()),
   http.get(ROUTES.fileIdb, async () => {

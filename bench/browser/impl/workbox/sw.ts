@@ -3,12 +3,13 @@ import { clientsClaim } from 'workbox-core'
 import { registerRoute } from 'workbox-routing'
 import { CacheOnly } from 'workbox-strategies'
 import { get } from 'idb-keyval'
-import { CACHE_NAME, CACHE_PATH, CHUNKS, IDB_KEY, ROUTES, chunk, payload } from '../../shared/spec.js'
+import { CACHE_NAME, CACHE_PATH, CHUNKS, IDB_KEY, PAGE_HTML, ROUTES, chunk, payload } from '../../shared/spec.js'
 import { worker } from '../../shared/worker.js'
 
 const path = (pathname: string) => ({ url }: { url: URL }) => url.pathname === pathname
 const notFound = () => new Response('Not Found', { status: 404 })
 
+registerRoute(path(ROUTES.page), async () => new Response(PAGE_HTML, { headers: { 'content-type': 'text/html; charset=utf-8' } }))
 registerRoute(path(ROUTES.json), async ({ url }) =>
   new Response(JSON.stringify(payload(Number(url.searchParams.get('i')))), { headers: { 'content-type': 'application/json' } }),
 )

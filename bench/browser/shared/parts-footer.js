@@ -1,0 +1,1 @@
+self.__parts.scriptEnd = performance.now()

@@ -17,6 +17,8 @@ export interface WebKitPaths {
 const SCRIPT_TIMEOUT = 15_000
 /** How long any one WebDriver command may take, so a hang names the command that hung. */
 const COMMAND_TIMEOUT = 20_000
+// Starting a MiniBrowser is the slowest command: on a loaded machine it has taken over 20 s.
+const SESSION_TIMEOUT = 40_000
 
 /** Starts Xvfb (unless told to use $DISPLAY) and WebKitWebDriver on `port`; each newPage() is a new session. */
 export async function launchWebKit(paths: WebKitPaths, port: number): Promise<Browser> {
@@ -43,9 +45,12 @@ export async function launchWebKit(paths: WebKitPaths, port: number): Promise<Br
         return version
       },
       async newPage(): Promise<Page> {
-        const created = (await client.command('POST', '/session', {
-          capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: paths.miniBrowser, args: ['--automation'] } } },
-        })) as { sessionId: string; capabilities: { browserVersion?: string } }
+        const created = (await client.command(
+          'POST',
+          '/session',
+          { capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: paths.miniBrowser, args: ['--automation'] } } } },
+          SESSION_TIMEOUT,
+        )) as { sessionId: string; capabilities: { browserVersion?: string } }
         const session = `/session/${created.sessionId}`
         sessions.add(created.sessionId)
         version = `WebKitGTK ${created.capabilities.browserVersion ?? ''}`.trim()
@@ -131,7 +136,7 @@ async function waitForDriver(base: string, driver: ChildProcess): Promise<void> 
 class WebDriverClient {
   constructor(private readonly base: string) {}
 
-  async command(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  async command(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, timeout = COMMAND_TIMEOUT): Promise<unknown> {
     let response: globalThis.Response
     let text: string
     try {
@@ -139,7 +144,7 @@ class WebDriverClient {
         method,
         headers: body === undefined ? undefined : { 'content-type': 'application/json; charset=utf-8' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(COMMAND_TIMEOUT),
+        signal: AbortSignal.timeout(timeout),
       })
       text = await response.text()
     } catch (error) {

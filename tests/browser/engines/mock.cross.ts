@@ -68,15 +68,15 @@ describe.each(engines)('%s', (engine) => {
       controller.abort()
       const error = await pending.then(() => 'answered', (error: Error) => error.name)
       await new Promise((resolve) => setTimeout(resolve, 500))
-      const finallyRan = async () => (await (await fetch('/api/observed')).json()).foreverFinally as boolean
-      const heard = await finallyRan()
+      const { foreverDisconnect, foreverFinally } = await (await fetch('/api/observed')).json()
+      const heard = { foreverDisconnect, foreverFinally }
       // No engine tells the worker of an abort before the response starts: the page says it (the
       // mock layer's abort action, which the Playwright fixture sends in Chromium).
       const abort = { type: 'swasgi:mock', action: 'abort', method: 'GET', url: new URL('/api/forever', location.href).href }
       await window.swasgi.askWorker(abort, 5000)
       return { before, error, heard }
     })
-    expect(seen).toEqual({ before: false, error: 'AbortError', heard: false })
+    expect(seen).toEqual({ before: false, error: 'AbortError', heard: { foreverDisconnect: false, foreverFinally: false } })
     expect(await waitForPage(page, async () => ((await (await fetch('/api/observed')).json()).foreverFinally ? true : null)), "the handler's finally ran").toBe(true)
   })
 

@@ -1,8 +1,16 @@
-// Cookies through the worker in every engine: the app's Set-Cookie, document.cookie and HttpOnly.
+// Cookies through the worker in every engine: the app's Set-Cookie, document.cookie, HttpOnly, and
+// SameSite as the worker's jar enforces it for pages of other sites.
 import { randomUUID } from 'node:crypto'
-import { describe, expect, test } from 'vitest'
+import type { Server } from 'node:http'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from './driver.js'
-import { engines, ORIGIN, useEngine } from './harness.js'
+import { engines, ORIGIN, PORT, useEngine, waitForPage } from './harness.js'
+// @ts-expect-error a plain .mjs module, also Playwright's webServer
+import { listen } from '../server.mjs'
+
+// Loopback under another name is another site; another port of the same host is the same site.
+const CROSS_SITE = `http://localhost:${PORT}`
+const SAME_SITE_OTHER_ORIGIN = `http://127.0.0.1:${PORT + 1}`
 
 /** The `cookie` header the app received on a fresh request. */
 const cookieHeaderAtApp = (page: Page) => page.evaluate(async () => (await (await fetch('/api/cookies/get')).json()).cookie as string | null)
@@ -11,6 +19,28 @@ const pairs = (cookies: string | null) => (cookies ? cookies.split('; ') : [])
 
 /** A value no earlier test can have left in a jar. */
 const fresh = () => randomUUID().slice(0, 8)
+
+/** Waits for the page to show /api/cookies/get (a navigation the page started) and gives the cookies the app got, sorted. */
+async function shownCookies(page: Page): Promise<string[]> {
+  const shown = await waitForPage(
+    page,
+    (url) => (location.href === url && document.body?.textContent ? (JSON.parse(document.body.textContent).cookie as string | null) : null),
+    { arg: `${ORIGIN}/api/cookies/get` },
+  ).catch(async (error: Error) => {
+    throw new Error(`${error.message}; the page is at ${await page.evaluate(() => location.href).catch(() => '?')}`)
+  })
+  return pairs(shown).sort()
+}
+
+// The second origin (same site, other port) for a form from another port.
+let otherOrigin: Server | undefined
+beforeAll(async () => {
+  otherOrigin = (await listen(PORT + 1)) as Server
+})
+afterAll(async () => {
+  otherOrigin?.closeAllConnections()
+  await new Promise((resolve) => otherOrigin?.close(resolve) ?? resolve(undefined))
+})
 
 describe.each(engines)('%s', (engine) => {
   const browser = useEngine(engine)
@@ -58,5 +88,39 @@ describe.each(engines)('%s', (engine) => {
       return store ? (await store.getAll()).map((c) => c.name) : []
     })
     expect(inCookieStore).not.toContain('session')
+  })
+
+  describe('SameSite', () => {
+    const ALL = ['lax=1', 'none=1', 'session=1', 'strict=1']
+
+    /** A controlled page whose worker jar holds one cookie of each SameSite (session is HttpOnly and Lax). */
+    async function withSameSiteCookies(): Promise<Page> {
+      const page = await browser.controlledPage()
+      await page.evaluate(() => fetch('/api/cookies/samesite').then((r) => r.text()))
+      return page
+    }
+
+    test('same-site requests carry every cookie: fetch, navigation, a form POST from another port', async () => {
+      const page = await withSameSiteCookies()
+      expect(pairs(await cookieHeaderAtApp(page)).sort()).toEqual(ALL)
+      await page.evaluate(() => void setTimeout(() => (location.href = '/api/cookies/get')))
+      expect(await shownCookies(page)).toEqual(ALL)
+      await page.goto(`${SAME_SITE_OTHER_ORIGIN}/cross-site/post.html?to=${ORIGIN}/api/cookies/get`)
+      expect(await shownCookies(page)).toEqual(ALL)
+    })
+
+    test('a cross-site page auto-submitting a form POST: only the None cookie, not even the HttpOnly Lax session', async () => {
+      const page = await withSameSiteCookies()
+      await page.goto(`${CROSS_SITE}/cross-site/post.html?to=${ORIGIN}/api/cookies/get`)
+      expect(await shownCookies(page)).toEqual(['none=1'])
+    })
+
+    test('a cross-site link: Lax and None cookies, not Strict; back on the app, fetches carry all', async () => {
+      const page = await withSameSiteCookies()
+      await page.goto(`${CROSS_SITE}/cross-site/link.html?to=${ORIGIN}/api/cookies/get`)
+      await page.evaluate(() => void setTimeout(() => document.getElementById('go')!.click()))
+      expect(await shownCookies(page)).toEqual(['lax=1', 'none=1', 'session=1'])
+      expect(pairs(await cookieHeaderAtApp(page)).sort()).toEqual(ALL)
+    })
   })
 })

@@ -10,13 +10,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page, PageFunction } from './driver.js'
 
-/** Quiet start-up only: no first-run pages or data reporting. */
+/** Quiet start-up: no first-run pages or data reporting; and no JSON viewer. */
 const PREFS = {
   'browser.shell.checkDefaultBrowser': false,
   'browser.startup.homepage_override.mstone': 'ignore',
   'browser.aboutwelcome.enabled': false,
   'datareporting.policy.dataSubmissionEnabled': false,
   'toolkit.telemetry.reportingpolicy.firstRun': false,
+  // The devtools viewer replaces a JSON document's body with its own UI, where fetch() fails; without
+  // it the page shows the text, as in the other engines.
+  'devtools.jsonview.enabled': false,
 }
 
 /** Starts Firefox headless on a fresh profile and connects puppeteer to its WebDriver BiDi endpoint. */

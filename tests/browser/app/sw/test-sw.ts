@@ -158,6 +158,12 @@ const app: ASGIApp = async (scope, receive, send) => {
     case '/api/forever':
       // Never answers; the page's abort (forwarded by the fixture) ends the wait and runs the finally.
       observed.foreverFinally = false
+      // Whether the browser itself told the worker that the page gave up.
+      observed.foreverDisconnect = false
+      void (async () => {
+        while ((await receive()).type !== 'http.disconnect');
+        observed.foreverDisconnect = true
+      })()
       try {
         await delay('infinite', layer?.signalOf(s))
       } finally {

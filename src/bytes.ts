@@ -1,6 +1,6 @@
 /** Byte and text codecs shared by requests, responses and the adapter. */
 
-const utf8Encoder = new TextEncoder()
+const utf8Encoder = /* @__PURE__ */ new TextEncoder()
 
 /** Encodes a string as latin-1 bytes; `what` names the value in the error when a character does not fit. */
 export function encodeLatin1(text: string, what = 'value'): Uint8Array {

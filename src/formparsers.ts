@@ -2,7 +2,7 @@
 import { decodeLatin1, encodeLatin1 } from './bytes.js'
 import { HTTPException } from './exceptions.js'
 
-const utf8 = new TextDecoder()
+const utf8 = /* @__PURE__ */ new TextDecoder()
 
 /** Limits for `request.form()`, with Starlette's defaults. */
 export interface FormOptions {

@@ -19,6 +19,11 @@ export const MOCK_MESSAGE = 'swasgi:mock'
 export const EVENTS_MESSAGE = 'swasgi:events'
 /** Worker → page: one request event. */
 export const EVENT_MESSAGE = 'swasgi:event'
+/**
+ * The method of an app that answers `MOCK_MESSAGE`s (swasgi/mock's `MockApp` has it): the mocking
+ * code comes with `mock()`, so a worker that does not mock does not carry it.
+ */
+export const STEER = Symbol.for('swasgi.steer')
 
 /** What a page asks of the mock layer (`MOCK_MESSAGE`). */
 export type MockAction =
@@ -61,8 +66,8 @@ export interface MockState {
   overrides: number
 }
 
-/** The reply on a `MOCK_MESSAGE`'s port. */
-export type MockReply = { ok: true; state: MockState } | { ok: false; error: string }
+/** The reply on a `MOCK_MESSAGE`'s port; no `error` when the worker's app has no mock layer. */
+export type MockReply = { ok: true; state: MockState } | { ok: false; error?: string }
 
 /** The kinds of request events, as MSW names its lifecycle events. */
 export type RequestEventType = 'request:start' | 'request:end' | 'request:unhandled' | 'request:error'

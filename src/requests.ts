@@ -31,7 +31,7 @@ export class ClientDisconnect extends Error {
   }
 }
 
-const utf8 = new TextDecoder()
+const utf8 = /* @__PURE__ */ new TextDecoder()
 
 /** Starlette's cookie_parser: lenient, like browsers; a chunk without `=` is a value with an empty name. */
 function parseCookies(header: string): Record<string, string> {

@@ -36,7 +36,7 @@ export function urlScope(url: URLParts, method: string, fields: ScopeFields = {}
   }
 }
 
-const utf8 = new TextDecoder()
+const utf8 = /* @__PURE__ */ new TextDecoder()
 
 /** The URL of the request a scope describes: the host header, else `server`; `path` is the full path. */
 export function scopeURL(scope: HTTPScope): URL {

@@ -1,7 +1,7 @@
 /** Percent-encoding and URL splitting, shared by the adapter, requests, routing and responses. */
 
-const utf8Encoder = new TextEncoder()
-const utf8Decoder = new TextDecoder()
+const utf8Encoder = /* @__PURE__ */ new TextEncoder()
+const utf8Decoder = /* @__PURE__ */ new TextDecoder()
 
 /** Percent-encodes like Python's `urllib.parse.quote(text, safe)`: UTF-8, upper-case hex. */
 export function quote(text: string, safe: RegExp): string {

@@ -16,7 +16,8 @@ export function askWorker(message: { type: string }, timeout: number): Promise<u
       clearTimeout(timer)
       channel.port1.close()
       if (event.data.ok) resolve(event.data.state)
-      else reject(new Error(event.data.error))
+      // Literal: the Playwright fixture runs this function's source in the page.
+      else reject(new Error(event.data.error ?? "swasgi: this worker's app takes no overrides: wrap it with mock() from swasgi/mock before serve()"))
     }
     worker.postMessage(message, [channel.port2])
   })

@@ -1,7 +1,7 @@
 /** The mock layer: runtime overrides and named scenarios, answered in front of the app's own routes. */
 import { createStore, del, get, set } from 'idb-keyval'
 import type { ASGIApp, HTTPScope, Receive, Scope, Send } from '../types.js'
-import type { MockAction, MockState } from '../messages.js'
+import { STEER, type MockAction, type MockReply, type MockState } from '../messages.js'
 import { asgiCallable } from '../callable.js'
 import { scopeURL, urlScope } from '../scope.js'
 import { splitURL } from '../urls.js'
@@ -156,6 +156,15 @@ export class MockApp {
         throw new TypeError(`swasgi mock: unknown action ${JSON.stringify((message as { action?: unknown })?.action)}`)
     }
     return this.state()
+  }
+
+  /** A page's steering message, through serve()'s page channel: `control()`'s state, or its error, as the reply. */
+  async [STEER](message: MockAction): Promise<MockReply> {
+    try {
+      return { ok: true, state: await this.control(message) }
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) }
+    }
   }
 
   /** Ends the oldest pending delay of a request for `method` and `url` (a client abort the worker cannot see). */

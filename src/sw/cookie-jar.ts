@@ -158,8 +158,8 @@ function sameSiteAllows(sameSite: StoredCookie['sameSite'], site: RequestSite | 
 
 const resolveSite = (site: SiteOf) => (typeof site === 'function' ? site() : site)
 
-const utf8 = new TextEncoder()
-const strictUTF8 = new TextDecoder('utf-8', { fatal: true })
+const utf8 = /* @__PURE__ */ new TextEncoder()
+const strictUTF8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true })
 const ASCII = /^[\x00-\x7f]*$/
 
 /** The header form of text from the browser: its UTF-8 bytes, one character per byte, as a browser sends them. */

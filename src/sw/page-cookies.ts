@@ -58,12 +58,10 @@ export function parseDocumentCookie(text: string): BrowserCookie[] {
 /** A page's document.cookie by name, for requests no page answers (bounded: it comes from a page). */
 const snapshotOf = (text: string) => new Map(parseDocumentCookie(text.slice(0, 1 << 16)).map((c) => [c.name, c.value]))
 
-/** One cookie on its way into document.cookie (`value` null: a deletion). */
+/** One cookie on its way into document.cookie. */
 interface Write {
   key: string
   line: string
-  name: string
-  value: string | null
 }
 
 /** Where a pending write goes: one entry per cookie, a later write replacing an earlier one. */
@@ -79,6 +77,14 @@ function assignedValues(lines: Iterable<string>, now = Date.now()): Map<string, 
     values.set(pair.slice(0, eq), expires && Date.parse(expires[1]) <= now ? null : pair.slice(eq + 1))
   }
   return values
+}
+
+/** Brings `snapshot` up to date with assignment() lines a page makes or is to make. */
+function apply(snapshot: Map<string, string>, lines: Iterable<string>): void {
+  for (const [name, value] of assignedValues(lines)) {
+    if (value === null) snapshot.delete(name)
+    else snapshot.set(name, value)
+  }
 }
 
 /**
@@ -147,10 +153,7 @@ export class PageCookies {
     state.snapshot = snapshotOf(cookie)
     const writes = [...state.pending.values()]
     // The page makes them next: its jar is to be read with them.
-    for (const [name, value] of assignedValues(writes)) {
-      if (value === null) state.snapshot.delete(name)
-      else state.snapshot.set(name, value)
-    }
+    apply(state.snapshot, writes)
     state.pending.clear()
     await this.#save()
     return writes
@@ -171,8 +174,8 @@ export class PageCookies {
   storeFor(clientId: string): CookieStoreLike {
     let queue: Write[] = []
     let flush: Promise<void> | undefined
-    const write = (cookie: Parameters<CookieStoreLike['set']>[0], deleted = false) => {
-      queue.push({ key: writeKey(cookie), line: assignment(cookie), name: cookie.name, value: deleted ? null : cookie.value })
+    const write = (cookie: Parameters<CookieStoreLike['set']>[0]) => {
+      queue.push({ key: writeKey(cookie), line: assignment(cookie) })
       // One message for all the cookies of one response.
       flush ??= Promise.resolve().then(() => {
         const lines = queue
@@ -185,7 +188,7 @@ export class PageCookies {
     return {
       getAll: () => this.#read(clientId),
       set: write,
-      delete: (cookie) => write({ ...cookie, value: '', expires: 0 }, true),
+      delete: (cookie) => write({ ...cookie, value: '', expires: 0 }),
     }
   }
 
@@ -204,11 +207,8 @@ export class PageCookies {
 
   async #write(clientId: string, lines: Write[]): Promise<void> {
     const state = await this.#load()
-    for (const { key, line, name, value } of lines) {
-      state.pending.set(key, line)
-      if (value === null) state.snapshot.delete(name)
-      else state.snapshot.set(name, value)
-    }
+    for (const { key, line } of lines) state.pending.set(key, line)
+    apply(state.snapshot, lines.map(({ line }) => line))
     // A navigation's page does not exist yet: it takes the pending writes when it says hello.
     // Otherwise the requesting page first; any other page of the origin writes into the same jar.
     const pages = clientId ? new Set(state.pages.has(clientId) ? [clientId, ...state.pages] : state.pages) : []

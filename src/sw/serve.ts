@@ -153,15 +153,19 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
   const unhandled = (event: FetchEvent) => {
     const request = event.request
     if ((strategy === 'bypass' && !events.active) || !countsAsUnhandled(request, self.location.href)) return
-    const closest = closestRoute(app, new URL(request.url).pathname)
     if (events.active) events.emit({ type: 'request:unhandled', id: ++lastId, method: request.method, url: request.url })
-    if (strategy === 'warn') console.warn(describeUnhandled(request, closest))
-    else if (strategy === 'error') {
-      console.error(describeUnhandled(request, closest))
-      event.respondWith(Promise.resolve(new Response(describeUnhandled(request, closest), { status: 501, headers: { 'content-type': 'text/plain; charset=utf-8' } })))
-    } else if (typeof strategy === 'function') {
+    if (strategy === 'bypass') return
+    const closest = closestRoute(app, new URL(request.url).pathname)
+    if (typeof strategy === 'function') {
       const response = strategy(request, closest)
       if (response) event.respondWith(Promise.resolve(response))
+      return
+    }
+    const text = describeUnhandled(request, closest)
+    if (strategy === 'warn') console.warn(text)
+    else if (strategy === 'error') {
+      console.error(text)
+      event.respondWith(Promise.resolve(new Response(text, { status: 501, headers: { 'content-type': 'text/plain; charset=utf-8' } })))
     }
   }
 

@@ -1,10 +1,12 @@
 // A Vitest suite whose fetch calls are answered by the app, as its service worker answers them in the browser.
 import { createServer as createHTTPServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { intercept, type Interception } from '../../src/node/index.js'
 import { App, EventSourceResponse, JSONResponse, PlainTextResponse, RedirectResponse, Route, type Request } from '../../src/index.js'
 
-const NETWORK_PORT = 5711
+// An ephemeral port, known once the server listens.
+let NETWORK_PORT = 0
 const log: string[] = []
 const errors: unknown[] = []
 
@@ -37,7 +39,8 @@ const original = globalThis.fetch
 let server: Interception
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => network.listen(NETWORK_PORT, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => network.listen(0, '127.0.0.1', resolve))
+  NETWORK_PORT = (network.address() as AddressInfo).port
   server = intercept(app, { origin: 'http://localhost', onError: (error) => errors.push(error) })
 })
 afterAll(async () => {

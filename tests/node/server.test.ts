@@ -1,6 +1,7 @@
 // The app served over node:http, driven by real curl and by node's own http client.
 import { execFile } from 'node:child_process'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createServer } from '../../src/node/index.js'
@@ -8,7 +9,8 @@ import { App, EventSourceResponse, JSONResponse, PlainTextResponse, Route, Strea
 import type { ASGIApp, HTTPScope } from '../../src/types.js'
 
 const run = promisify(execFile)
-const PORT = 5710
+// An ephemeral port, known once the server listens: never one another run may hold.
+let PORT = 0
 
 /** What the app observed, for the tests to read back. */
 const seen: { disconnect?: string; producedWhilePaused?: number; produced: number } = { produced: 0 }
@@ -90,9 +92,13 @@ const server = createServer(async (scope, receive, send) => {
   if (scope.type === 'http' && (scope as HTTPScope).path === '/upload') return raw(scope, receive, send)
   return app(scope, receive, send)
 }, { onError: () => {} })
-const base = `http://127.0.0.1:${PORT}`
+let base = ''
 
-beforeAll(() => new Promise<void>((resolve) => server.listen(PORT, '127.0.0.1', resolve)))
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  PORT = (server.address() as AddressInfo).port
+  base = `http://127.0.0.1:${PORT}`
+})
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
 const curl = async (...args: string[]) => (await run('/usr/bin/curl', ['-s', '--max-time', '5', ...args])).stdout

@@ -45,8 +45,20 @@ export type URLMatch = string | RegExp | ((url: URL) => boolean)
 /** Waits (in the page) until a worker controls it, with the same handshake as `register()`. */
 async function waitForControl(page: Page, script: string | undefined, type: 'classic' | 'module'): Promise<void> {
   const registration = script ? `navigator.serviceWorker.register(${JSON.stringify(script)}, { type: ${JSON.stringify(type)} })` : 'navigator.serviceWorker.ready'
-  // A string, not a function: awaitControl's own source runs in the page.
-  await page.evaluate(`(async () => (${awaitControl.toString()})(await ${registration}, ${JSON.stringify(CLAIM_MESSAGE)}))()`)
+  try {
+    // A string, not a function: awaitControl's own source runs in the page.
+    await page.evaluate(`(async () => (${awaitControl.toString()})(await ${registration}, ${JSON.stringify(CLAIM_MESSAGE)}))()`)
+  } catch (error) {
+    // A bootstrap page may reload itself the moment the worker takes control: then the page it
+    // loads must be the controlled one.
+    unlessNavigated(error)
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+  }
+}
+
+/** Rethrows `error` unless it says the page navigated away while a script ran in it. */
+function unlessNavigated(error: unknown): void {
+  if (!/context was destroyed|navigat/i.test(String(error))) throw error
 }
 
 /** Steers the mock layer of the page's worker (see `askWorker`). */
@@ -97,7 +109,8 @@ export const test = base.extend<{ swasgi: SwasgiFixture }>({
       async open(url, options = {}) {
         await page.goto(url)
         await waitForControl(page, options.script, options.type ?? 'classic')
-        await page.evaluate(forwardEvents)
+        // A page that reloads itself now gets the init script, controlled from its start.
+        await page.evaluate(forwardEvents).catch(unlessNavigated)
       },
       worker,
       evaluate: (async (fn: never, arg: never) => (await worker()).evaluate(fn, arg)) as Worker['evaluate'],

@@ -1,7 +1,7 @@
 // Cookies kept in sync through the page where the worker's Cookie Store keeps nothing (?deafcookies
 // gives the worker such a store, as Firefox's default context has; the cross-engine suite runs the
 // real Firefox and WebKit). Where the Cookie Store works, no page is asked anything.
-import type { BrowserContext, ConsoleMessage } from '@playwright/test'
+import type { BrowserContext, ConsoleMessage, Page } from '@playwright/test'
 import { openControlled, test, expect } from './fixtures.js'
 
 const appCookie = () => fetch('/api/cookies/set?theme=dark&session=s3cret').then(() => document.cookie)
@@ -16,18 +16,20 @@ function workerConsole(context: BrowserContext): string[] {
 
 const WARNING = /Cookie Store API does not reach its cookie jar/
 
+/** The warnings the page's worker logged so far (the test worker keeps them: it may log before Playwright listens). */
+const workerWarnings = (page: Page) => page.evaluate(async () => (await (await fetch('/api/observed')).json()).warnings as string[])
+
 test('a development build warns once that the cookies go through the pages, and only where they do', async ({ page, context }) => {
-  const lines = workerConsole(context)
   await openControlled(page, '?deafcookies')
   await page.evaluate(() => Promise.all([fetch('/api/cookies/get'), fetch('/api/cookies/get')]))
-  await expect.poll(() => lines.filter((line) => WARNING.test(line)), { timeout: 10_000 }).toHaveLength(1)
+  await expect.poll(async () => (await workerWarnings(page)).filter((line) => WARNING.test(line)), { timeout: 10_000 }).toHaveLength(1)
   const other = await context.browser()!.newContext()
   const lines2 = workerConsole(other)
   const page2 = await other.newPage()
   await openControlled(page2)
   await page2.evaluate(() => fetch('/api/cookies/get'))
   await expect.poll(() => lines2.filter((line) => line.includes('/api/cookies/get')), { timeout: 10_000 }).toHaveLength(1)
-  expect(lines2.filter((line) => WARNING.test(line))).toEqual([])
+  expect((await workerWarnings(page2)).filter((line) => WARNING.test(line))).toEqual([])
   await other.close()
 })
 

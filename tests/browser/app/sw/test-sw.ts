@@ -27,6 +27,14 @@ const header = (scope: HTTPScope, name: string) => {
 
 /** What the worker observed, for the tests to read back. */
 const observed: Record<string, unknown> = {}
+// The development log's warnings, kept here too: a worker may log before Playwright listens to its console.
+const warnings: string[] = []
+observed.warnings = warnings
+const consoleWarn = console.warn.bind(console)
+console.warn = (...args: unknown[]) => {
+  warnings.push(args.map(String).join(' '))
+  consoleWarn(...args)
+}
 
 /** A wait that the client leaving cuts short. */
 const sleep = (ms: number, signal: AbortSignal) =>

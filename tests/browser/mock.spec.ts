@@ -2,19 +2,12 @@
 // network errors, cut streams, unhandled requests and request events.
 import { test, expect } from '../../src/playwright/index.js'
 import type { Page } from '@playwright/test'
+import { fetchOutcome, readBody } from './in-page.js'
 
 const MOCKED = '/index.html?mock'
 
 /** The page's fetch of `path`: status and text, or the error's name and message. */
-const fetchText = (page: Page, path: string) =>
-  page.evaluate(async (path) => {
-    try {
-      const response = await fetch(path)
-      return { status: response.status, text: await response.text() }
-    } catch (error) {
-      return { error: `${(error as Error).name}: ${(error as Error).message}` }
-    }
-  }, path)
+const fetchText = (page: Page, path: string) => page.evaluate(fetchOutcome, path)
 
 test.describe('overrides from the Playwright fixture', () => {
   test('an override replaces one endpoint for this test', async ({ page, swasgi }) => {
@@ -131,20 +124,7 @@ test.describe('delays, network errors, cut streams', () => {
   test("a cut stream makes the page's reader throw after the first bytes", async ({ page, swasgi }) => {
     await swasgi.open(MOCKED)
     await swasgi.use({ path: '/api/cut', text: 'x'.repeat(1000), cutAfter: 100 })
-    const seen = await page.evaluate(async () => {
-      const response = await fetch('/api/cut')
-      const reader = response.body!.getReader()
-      let bytes = 0
-      try {
-        for (;;) {
-          const { done, value } = await reader.read()
-          if (done) return { bytes, error: null }
-          bytes += value.byteLength
-        }
-      } catch (error) {
-        return { bytes, error: (error as Error).name }
-      }
-    })
+    const seen = await page.evaluate(readBody, '/api/cut')
     expect(seen.error).toBe('TypeError')
     expect(seen.bytes).toBeLessThanOrEqual(100)
   })

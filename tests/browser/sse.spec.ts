@@ -1,43 +1,14 @@
 // EventSourceResponse through the real service worker, read by the browser's own EventSource.
 import { test, expect } from './fixtures.js'
 import type { Page } from '@playwright/test'
+import { generatorFinished, observedInWorker, readAcrossReconnects, readTicks } from './in-page.js'
 
-interface Observed {
-  sse?: { header: string | null; lastEventId: string | null }[]
-  sseFinally?: boolean
-}
-
-const observed = (page: Page) => page.evaluate(async () => (await (await fetch('/api/observed')).json()) as Observed)
-
-/** Polls the worker until its event generator's `finally` has run (or ~3 s passed). */
-async function generatorFinished(page: Page): Promise<boolean> {
-  return page.evaluate(async () => {
-    for (let i = 0; i < 30; i++) {
-      if ((await (await fetch('/api/observed')).json()).sseFinally) return true
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    return false
-  })
-}
+const observed = (page: Page) => page.evaluate(observedInWorker)
+const generatorFinishedIn = (page: Page) => page.evaluate(generatorFinished)
 
 test.describe('EventSourceResponse with the browser EventSource', () => {
   test('events arrive one by one as they are produced, with their type, id and lines', async ({ controlled: page }) => {
-    const got = await page.evaluate(
-      () =>
-        new Promise<{ at: number; data: string; id: string }[]>((resolve, reject) => {
-          const source = new EventSource('/api/sse?n=3&delay=300&event=tick')
-          const events: { at: number; data: string; id: string }[] = []
-          source.addEventListener('tick', (event) => {
-            events.push({ at: Date.now(), data: event.data, id: event.lastEventId })
-            if (events.length === 3) {
-              source.close()
-              resolve(events)
-            }
-          })
-          source.onmessage = () => reject(new Error('an event without its type'))
-          setTimeout(() => reject(new Error(`timed out with ${events.length} events`)), 8000)
-        }),
-    )
+    const got = await page.evaluate(readTicks)
     expect(got.map((e) => e.id)).toEqual(['1', '2', '3'])
     const produced = got.map((e) => Number(e.data.split('\n')[1]))
     expect(got.map((e) => e.data.split('\n')[0])).toEqual(['1', '2', '3'])
@@ -49,23 +20,7 @@ test.describe('EventSourceResponse with the browser EventSource', () => {
 
   test('after the server ends the stream the browser reconnects, and the app resumes from the last id (cookie workaround)', async ({ controlled: page }) => {
     const before = (await observed(page)).sse?.length ?? 0
-    const ids = await page.evaluate(
-      () =>
-        new Promise<string[]>((resolve, reject) => {
-          const source = new EventSource('/api/sse?n=2&delay=10&retry=50')
-          const seen: string[] = []
-          source.onmessage = (event) => {
-            // The workaround for the Last-Event-ID header that Chromium drops (see docs/sse.md).
-            document.cookie = `last-event-id=${event.lastEventId}; path=/`
-            seen.push(`${event.lastEventId}:${event.data.split('\n')[0]}`)
-            if (seen.length === 6) {
-              source.close()
-              resolve(seen)
-            }
-          }
-          setTimeout(() => reject(new Error(`timed out with ${seen.join()}`)), 8000)
-        }),
-    )
+    const ids = await page.evaluate(readAcrossReconnects)
     expect(ids).toEqual(['1:1', '2:2', '3:3', '4:4', '5:5', '6:6'])
     const connections = (await observed(page)).sse!.slice(before)
     expect(connections.length).toBeGreaterThanOrEqual(3)
@@ -85,7 +40,7 @@ test.describe('EventSourceResponse with the browser EventSource', () => {
           }
         }),
     )
-    expect(await generatorFinished(page)).toBe(true)
+    expect(await generatorFinishedIn(page)).toBe(true)
   })
 
   test('navigating away stops the generator', async ({ controlled: page }) => {
@@ -97,7 +52,7 @@ test.describe('EventSourceResponse with the browser EventSource', () => {
         }),
     )
     await page.goto('/index.html')
-    expect(await generatorFinished(page)).toBe(true)
+    expect(await generatorFinishedIn(page)).toBe(true)
   })
 
   test('aborting a fetch of the stream stops the generator', async ({ controlled: page }) => {
@@ -114,6 +69,6 @@ test.describe('EventSourceResponse with the browser EventSource', () => {
     expect(first.text).toMatch(/^: hello\r\nretry: 100\r\n\r\nid: 1\r\ndata: 1\r\ndata: \d+\r\n\r\n$/)
     expect(first.type).toBe('text/event-stream; charset=utf-8')
     expect(first.cache).toBe('no-store')
-    expect(await generatorFinished(page)).toBe(true)
+    expect(await generatorFinishedIn(page)).toBe(true)
   })
 })

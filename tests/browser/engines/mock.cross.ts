@@ -4,17 +4,10 @@
 import { describe, expect, test } from 'vitest'
 import type { Page } from './driver.js'
 import { engines, ORIGIN, useEngine, waitForPage } from './harness.js'
+import { fetchOutcome, readBody } from '../in-page.js'
 
 /** The page's fetch of `path`: status and text, or the error's name and message. */
-const fetchText = (page: Page, path: string) =>
-  page.evaluate(async (path) => {
-    try {
-      const response = await fetch(path)
-      return { status: response.status, text: await response.text() }
-    } catch (error) {
-      return { error: `${(error as Error).name}: ${(error as Error).message}` }
-    }
-  }, path)
+const fetchText = (page: Page, path: string) => page.evaluate(fetchOutcome, path)
 
 const HELLO = { status: 200, text: 'Hello, world!' }
 
@@ -89,20 +82,7 @@ describe.each(engines)('%s', (engine) => {
   test("a cut stream makes the page's reader throw after the first bytes", async () => {
     const page = await browser.controlledPage('?mock')
     await page.evaluate(() => window.swasgi.useOverrides({ path: '/api/cut', text: 'x'.repeat(1000), cutAfter: 100 }))
-    const seen = await page.evaluate(async () => {
-      const response = await fetch('/api/cut')
-      const reader = response.body!.getReader()
-      let bytes = 0
-      try {
-        for (;;) {
-          const { done, value } = await reader.read()
-          if (done) return { status: response.status, bytes, error: null }
-          bytes += value.byteLength
-        }
-      } catch (error) {
-        return { status: response.status, bytes, error: (error as Error).name }
-      }
-    })
+    const seen = await page.evaluate(readBody, '/api/cut')
     expect(seen).toEqual({ status: 200, bytes: expect.any(Number), error: 'TypeError' })
     expect(seen.bytes).toBeLessThanOrEqual(100)
   })

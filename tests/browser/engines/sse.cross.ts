@@ -2,45 +2,17 @@
 import { describe, expect, test } from 'vitest'
 import type { Page } from './driver.js'
 import { engines, useEngine } from './harness.js'
+import { generatorFinished, observedInWorker, readAcrossReconnects, readTicks } from '../in-page.js'
 
-interface Observed {
-  sse?: { header: string | null; lastEventId: string | null }[]
-  sseFinally?: boolean
-}
-
-const observed = (page: Page) => page.evaluate(async () => (await (await fetch('/api/observed')).json()) as Observed)
-
-/** Polls the worker until its event generator's `finally` has run (or ~3 s passed). */
-const generatorFinished = (page: Page) =>
-  page.evaluate(async () => {
-    for (let i = 0; i < 30; i++) {
-      if ((await (await fetch('/api/observed')).json()).sseFinally) return true
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    return false
-  })
+const observed = (page: Page) => page.evaluate(observedInWorker)
+const generatorFinishedIn = (page: Page) => page.evaluate(generatorFinished)
 
 describe.each(engines)('%s', (engine) => {
   const browser = useEngine(engine)
 
   test('events arrive one by one as the worker produces them, with their type, id and lines', async () => {
     const page = await browser.controlledPage()
-    const got = await page.evaluate(
-      () =>
-        new Promise<{ at: number; data: string; id: string }[]>((resolve, reject) => {
-          const source = new EventSource('/api/sse?n=3&delay=300&event=tick')
-          const events: { at: number; data: string; id: string }[] = []
-          source.addEventListener('tick', (event) => {
-            events.push({ at: Date.now(), data: event.data, id: event.lastEventId })
-            if (events.length === 3) {
-              source.close()
-              resolve(events)
-            }
-          })
-          source.onmessage = () => reject(new Error('an event without its type'))
-          setTimeout(() => reject(new Error(`timed out with ${events.length} events`)), 8000)
-        }),
-    )
+    const got = await page.evaluate(readTicks)
     expect(got.map((e) => e.id)).toEqual(['1', '2', '3'])
     expect(got.map((e) => e.data.split('\n')[0])).toEqual(['1', '2', '3'])
     // Each event reached the page soon after the worker made it (the worker's clock is the page's),
@@ -64,28 +36,12 @@ describe.each(engines)('%s', (engine) => {
           setTimeout(() => reject(new Error('no first event')), 8000)
         }),
     )
-    expect(await generatorFinished(page), "the generator's finally ran").toBe(true)
+    expect(await generatorFinishedIn(page), "the generator's finally ran").toBe(true)
   })
 
   test('on a reconnect the app resumes from the last id: Last-Event-ID where the engine sends it, else the cookie fallback', async () => {
     const page = await browser.controlledPage()
-    const ids = await page.evaluate(
-      () =>
-        new Promise<string[]>((resolve, reject) => {
-          const source = new EventSource('/api/sse?n=2&delay=10&retry=50')
-          const seen: string[] = []
-          source.onmessage = (event) => {
-            // lastEventId()'s fallback for an engine that drops the header (see docs/sse.md).
-            document.cookie = `last-event-id=${event.lastEventId}; path=/`
-            seen.push(`${event.lastEventId}:${event.data.split('\n')[0]}`)
-            if (seen.length === 6) {
-              source.close()
-              resolve(seen)
-            }
-          }
-          setTimeout(() => reject(new Error(`timed out with ${seen.join()}`)), 8000)
-        }),
-    )
+    const ids = await page.evaluate(readAcrossReconnects)
     expect(ids).toEqual(['1:1', '2:2', '3:3', '4:4', '5:5', '6:6'])
     const connections = (await observed(page)).sse!
     expect(connections.slice(0, 3).map((c) => c.lastEventId)).toEqual([null, '2', '4'])

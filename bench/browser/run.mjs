@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { execFileSync } from 'node:child_process'
 import { build } from 'vite'
-import { spawn } from 'node:child_process'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-browser.mjs'
+import { startFirefox } from '../../scripts/start-firefox.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const repo = join(here, '..', '..')
@@ -300,41 +300,12 @@ async function openChromium(profile) {
 // again when something is pending); the cold-start phase shortens both and waits them out, which
 // is how a user's Firefox stops it, only sooner.
 const FIREFOX_IDLE_MS = 300
-const FIREFOX_PREFS = {
-  'browser.shell.checkDefaultBrowser': false,
-  'browser.startup.homepage_override.mstone': 'ignore',
-  'browser.aboutwelcome.enabled': false,
-  'datareporting.policy.dataSubmissionEnabled': false,
-  'toolkit.telemetry.reportingpolicy.firstRun': false,
-}
 const FIREFOX_COLD_PREFS = { 'dom.serviceWorkers.idle_timeout': FIREFOX_IDLE_MS, 'dom.serviceWorkers.idle_extended_timeout': FIREFOX_IDLE_MS }
 
 /** Headless Firefox on `profile`, started as a user would start it, with puppeteer-core connected over WebDriver BiDi. */
 async function openFirefox(profile, { cold = false } = {}) {
-  const { default: puppeteer } = await import('puppeteer-core')
-  const prefs = { ...FIREFOX_PREFS, ...(cold ? FIREFOX_COLD_PREFS : {}) }
-  await writeFile(join(profile, 'user.js'), Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join(''))
-  const child = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port', '0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] })
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill()
-    await exited
-  }
+  const { browser, stop } = await startFirefox(FIREFOX, profile, cold ? FIREFOX_COLD_PREFS : {})
   try {
-    const endpoint = await new Promise((resolve, reject) => {
-      let err = ''
-      const timer = setTimeout(() => reject(new Error(`Firefox did not open WebDriver BiDi within 30 s: ${err.trim().slice(-300)}`)), 30_000)
-      child.stderr.on('data', (data) => {
-        err += data
-        const found = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(err)
-        if (found) {
-          clearTimeout(timer)
-          resolve(found[1])
-        }
-      })
-      child.once('exit', (code) => reject(new Error(`Firefox exited (${code}) before opening WebDriver BiDi: ${err.trim().slice(-300)}`)))
-    })
-    const browser = await puppeteer.connect({ browserWSEndpoint: `${endpoint}/session`, protocol: 'webDriverBiDi' })
     const page = (await browser.pages())[0] ?? (await browser.newPage())
     return {
       page: {
@@ -349,11 +320,11 @@ async function openFirefox(profile, { cold = false } = {}) {
       },
       async close() {
         await browser.disconnect().catch(() => {})
-        await kill()
+        await stop()
       },
     }
   } catch (error) {
-    await kill()
+    await stop()
     throw error
   }
 }

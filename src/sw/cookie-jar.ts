@@ -200,7 +200,8 @@ export class CookieJar {
   /** The origin whose cookies the browser's jar (the Cookie Store API of this worker) holds. */
   readonly #origin: string | undefined
   readonly #host: string | undefined
-  #urlRefused = false
+  /** Whether the browser's jar answers for a request's URL; undefined until it has said. */
+  #urlAccepted: boolean | undefined
 
   constructor(options: { store?: UseStore; cookieStore?: CookieStoreLike | null; origin?: string } = {}) {
     this.#store = options.store ?? createStore('swasgi-cookies', 'jar')
@@ -334,18 +335,18 @@ export class CookieJar {
   }
 
   async #browserCookies(url: URL, browser: CookieStoreLike): Promise<BrowserCookie[]> {
-    if (!this.#urlRefused) {
-      try {
-        return await browser.getAll({ url: url.href })
-      } catch {
-        // Chromium answers only for the worker script's URL ("must be within Service Worker scope"), the default.
-        this.#urlRefused = true
-      }
-    }
+    const plain = () => browser.getAll().catch((): BrowserCookie[] => [])
+    if (this.#urlAccepted === false) return plain()
+    // Until the browser has answered one, ask both ways at once: the refusal takes a round trip too.
+    const fallback = this.#urlAccepted === undefined ? plain() : undefined
     try {
-      return await browser.getAll()
+      const cookies = await browser.getAll({ url: url.href })
+      this.#urlAccepted = true
+      return cookies
     } catch {
-      return []
+      // Chromium answers only for the worker script's URL ("must be within Service Worker scope"), the default.
+      this.#urlAccepted = false
+      return fallback ?? plain()
     }
   }
 }

@@ -13,7 +13,8 @@ export interface PageClientsLike {
   get(id: string): Promise<{ postMessage(message: unknown, transfer: Transferable[]): void } | undefined>
 }
 
-const PROBE = '__swasgi_probe'
+/** The name of the probe cookie; reads made while a probe runs leave it out. */
+export const PROBE = '__swasgi_probe'
 
 /**
  * Whether `store` really keeps cookies here, told by behaviour: a probe cookie set and read back
@@ -25,7 +26,8 @@ export async function cookieStoreWorks(store: CookieStoreLike | undefined): Prom
   try {
     await store.set({ name: PROBE, value, expires: Date.now() + 60_000 })
     const works = (await store.getAll()).some((cookie) => cookie.name === PROBE && cookie.value === value)
-    if (works) await store.delete({ name: PROBE })
+    // Not waited for: reads made meanwhile leave the probe out (PROBE).
+    if (works) store.delete({ name: PROBE }).catch(() => {})
     return works
   } catch {
     return false

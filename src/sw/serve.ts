@@ -2,7 +2,7 @@ import { clientsClaim } from 'workbox-core/clientsClaim.js'
 import type { ASGIApp } from '../types.js'
 import { CLAIM_MESSAGE, COOKIES_HELLO, COOKIES_REPORT } from '../messages.js'
 import { CookieJar, type CookieStoreLike, type RequestSite } from './cookie-jar.js'
-import { cookieStoreWorks, PageCookies, type PageClientsLike } from './page-cookies.js'
+import { cookieStoreWorks, PageCookies, PROBE, type PageClientsLike } from './page-cookies.js'
 import { handle, logError, type HandleOptions } from './handle.js'
 import { matcher, type RequestFilter } from './filter.js'
 import { siteTeller, type ClientsLike } from './same-site.js'
@@ -75,8 +75,8 @@ function staticRoutes(match: RequestFilter | undefined): unknown[] | null {
 }
 
 /**
- * Probes once (lazily) whether the worker's Cookie Store reaches the browser's jar; where it does
- * not, returns the page sync that stands in for it. Listens for the pages' cookie messages.
+ * Probes once whether the worker's Cookie Store reaches the browser's jar; where it does not,
+ * returns the page sync that stands in for it. Listens for the pages' cookie messages.
  */
 function syncThroughPages(): () => Promise<PageCookies | null> {
   const pages = new PageCookies(self.clients, { cookieStore: self.cookieStore })
@@ -106,6 +106,26 @@ function syncThroughPages(): () => Promise<PageCookies | null> {
 }
 
 /**
+ * The browser's jar as one request sees it: the worker's Cookie Store where the probe says it
+ * works, else the pages' (`verdict`). A read starts at once, before the verdict is in, so that a
+ * restarted worker's first request waits for the slower of the two, not for both in turn.
+ */
+export function browserJar(verdict: Promise<PageCookies | null>, store: CookieStoreLike | undefined, clientId: string): CookieStoreLike {
+  let chosen: Promise<CookieStoreLike> | undefined
+  // One store per request: the pages' sync sends all the cookies of one response in one message.
+  const pick = () => (chosen ??= verdict.then((pages) => pages?.storeFor(clientId) ?? store!))
+  return {
+    getAll(options) {
+      const direct = store?.getAll(options).then((cookies) => cookies.filter((cookie) => cookie.name !== PROBE))
+      direct?.catch(() => {}) // unused where the pages answer
+      return verdict.then((pages) => (pages ? pick().then((pagesJar) => pagesJar.getAll(options)) : direct!))
+    },
+    set: async (cookie) => (await pick()).set(cookie),
+    delete: async (cookie) => (await pick()).delete(cookie),
+  }
+}
+
+/**
  * Installs the `fetch` listener that answers the requests `opts.match` selects with `app`;
  * everything else goes to the network untouched.
  */
@@ -123,8 +143,9 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
   const tell = siteTeller(self.clients)
   const siteOf = (request: Request) => sites.get(request) ?? { sameSite: false, topLevel: false, method: request.method }
   const pages = jar && syncThroughPages()
-  // The browser's jar as the request sees it: the worker's Cookie Store where it works, else the pages'.
-  const browserFor = async (request: Request) => ((await pages?.()) ?? undefined)?.storeFor(clientOf.get(request) ?? '')
+  // Probe the worker's Cookie Store while the worker starts too: the first request needs the verdict.
+  void pages?.()
+  const browserFor = (request: Request) => (pages ? browserJar(pages(), self.cookieStore, clientOf.get(request) ?? '') : undefined)
   const handler = handle(app, {
     ...opts,
     onError: (error, request) => {
@@ -132,8 +153,8 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
       onError(error, request)
     },
     ...(jar && {
-      cookie: async (request) => jar.cookieHeader(new URL(request.url), siteOf(request), undefined, await browserFor(request)),
-      onSetCookie: async (cookies, request) => jar.setCookies(cookies, new URL(request.url), siteOf(request), undefined, await browserFor(request)),
+      cookie: async (request) => jar.cookieHeader(new URL(request.url), siteOf(request), undefined, browserFor(request)),
+      onSetCookie: async (cookies, request) => jar.setCookies(cookies, new URL(request.url), siteOf(request), undefined, browserFor(request)),
     }),
   })
   const owns = matcher(opts.match, app, self.location.origin, self.location.href, opts.rootPath)

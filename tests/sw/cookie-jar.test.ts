@@ -320,3 +320,44 @@ describe("the browser's limits", () => {
     expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('a=1')
   })
 })
+
+describe("a restarted worker's first read of the browser's jar", () => {
+  test("the browser's jar is asked by URL and without at once until it has answered one (Chromium refuses the URL)", async () => {
+    const calls: string[] = []
+    let refuse!: () => void
+    const refused = new Promise<void>((resolve) => (refuse = resolve))
+    const store: CookieStoreLike = {
+      getAll: async (options) => {
+        calls.push(options?.url ? 'by url' : 'plain')
+        if (options?.url) {
+          await refused
+          throw new TypeError('URL must be within Service Worker scope')
+        }
+        return [{ name: 'page', value: '1' }]
+      },
+      set: async () => {},
+      delete: async () => {},
+    }
+    const jar = new CookieJar({ store: freshStore(), cookieStore: store, origin: 'http://localhost' })
+    const header = jar.cookieHeader(url('http://localhost/'), SAME_SITE)
+    // Both asked before the refusal came.
+    await expect.poll(() => [...calls].sort()).toEqual(['by url', 'plain'])
+    refuse()
+    expect(await header).toBe('page=1')
+    expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('page=1')
+    expect(calls.slice(2)).toEqual(['plain'])
+  })
+
+  test('a browser jar that answers by URL is then asked only that way', async () => {
+    const calls: string[] = []
+    const store: CookieStoreLike = {
+      getAll: async (options) => (calls.push(options?.url ? 'by url' : 'plain'), options?.url ? [{ name: 'scoped', value: '1' }] : []),
+      set: async () => {},
+      delete: async () => {},
+    }
+    const jar = new CookieJar({ store: freshStore(), cookieStore: store, origin: 'http://localhost' })
+    expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('scoped=1')
+    expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('scoped=1')
+    expect(calls.slice(2)).toEqual(['by url'])
+  })
+})

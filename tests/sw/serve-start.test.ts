@@ -1,12 +1,15 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { serve } from '../../src/sw/serve.js'
+import { browserJar, serve } from '../../src/sw/serve.js'
+import type { CookieStoreLike } from '../../src/sw/cookie-jar.js'
+import type { PageCookies } from '../../src/sw/page-cookies.js'
 import { PlainTextResponse } from '../../src/index.js'
 
 /** Just enough of a service-worker global for serve() to install its listeners. */
-function fakeWorker() {
+function fakeWorker(cookieStore?: CookieStoreLike) {
   const listeners: Record<string, ((event: unknown) => void)[]> = {}
   return {
+    cookieStore,
     location: { origin: 'http://localhost', href: 'http://localhost/sw.js' },
     clients: { get: async () => undefined, claim: async () => {} },
     skipWaiting: async () => {},
@@ -35,3 +38,58 @@ describe('serve() on a worker start', () => {
     expect(open).not.toHaveBeenCalled()
   })
 })
+
+/** A Cookie Store that records its calls; `set` resolves when the test says so. */
+function slowStore(cookies: { name: string; value: string }[] = []) {
+  const calls: string[] = []
+  let finishSet!: () => void
+  const setDone = new Promise<void>((resolve) => (finishSet = resolve))
+  const store: CookieStoreLike = {
+    getAll: async () => (calls.push('getAll'), cookies),
+    set: async (cookie) => {
+      calls.push(`set ${cookie.name}`)
+      await setDone
+    },
+    delete: async (cookie) => void calls.push(`delete ${cookie.name}`),
+  }
+  return { store, calls, finishSet }
+}
+
+describe("the browser's jar on a worker start", () => {
+  test('the Cookie Store probe starts with the worker, not with the first request', () => {
+    const { store, calls } = slowStore()
+    vi.stubGlobal('self', fakeWorker(store))
+    serve(new PlainTextResponse('ok'), { match: '/api/', claim: false })
+    expect(calls).toEqual(['set __swasgi_probe'])
+  })
+
+  test("a request's read starts before the probe's verdict, and leaves the probe cookie out", async () => {
+    const { store, calls } = slowStore([{ name: '__swasgi_probe', value: 'x' }, { name: 'theme', value: 'dark' }])
+    let verdict!: (pages: PageCookies | null) => void
+    const jar = browserJar(new Promise((resolve) => (verdict = resolve)), store, 'client')
+    const read = jar.getAll()
+    expect(calls).toEqual(['getAll'])
+    verdict(null)
+    expect(await read).toEqual([{ name: 'theme', value: 'dark' }])
+  })
+
+  test("where the Cookie Store fails, the page sync answers and takes the request's writes, all through one store", async () => {
+    const { store, calls } = slowStore([{ name: 'unseen', value: '1' }])
+    const pageCalls: string[] = []
+    const pageStore: CookieStoreLike = {
+      getAll: async () => [{ name: 'fromPage', value: '1' }],
+      set: async (cookie) => void pageCalls.push(`set ${cookie.name}`),
+      delete: async (cookie) => void pageCalls.push(`delete ${cookie.name}`),
+    }
+    const storeFor = vi.fn(() => pageStore)
+    const jar = browserJar(Promise.resolve({ storeFor } as unknown as PageCookies), store, 'client')
+    expect(await jar.getAll()).toEqual([{ name: 'fromPage', value: '1' }])
+    await jar.set({ name: 'a', value: '1' })
+    await jar.delete({ name: 'b' })
+    expect(pageCalls).toEqual(['set a', 'delete b'])
+    expect(calls.filter((call) => call !== 'getAll')).toEqual([])
+    expect(storeFor).toHaveBeenCalledTimes(1)
+    expect(storeFor).toHaveBeenCalledWith('client')
+  })
+})
+

@@ -14,10 +14,11 @@ const src = (path) => JSON.stringify(join(repo, 'src', path))
 
 /**
  * The budgets, in bytes gzipped: what each worker weighed when they were set (2026-12-02, after
- * the floor's trim) plus about 200 B. The goal for the Quick start is Hono's service-worker bundle
+ * the floor's trim, raised by the 220–250 B that navigation preload and the Cookie Store probe at
+ * worker start added) plus about 200 B. The goal for the Quick start is Hono's service-worker bundle
  * (9.5 KB), which it misses; see docs/benchmarks.md for the figures and what each feature weighs.
  */
-export const BUDGETS = { floor: 9_570, readmeQuickStart: 12_980, quickStart: 18_390, everyFeature: 25_030 }
+export const BUDGETS = { floor: 9_790, readmeQuickStart: 13_210, quickStart: 18_640, everyFeature: 25_240 }
 
 /** The floor: `serve()` with a raw ASGI app and nothing else (what every worker carries). */
 export const FLOOR = `

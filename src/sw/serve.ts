@@ -20,6 +20,14 @@ export interface ServeOptions {
   cookies?: boolean
   /** What to do with a `fetch()` that `match` leaves to the network: 'bypass' (default), 'warn', 'error' or a function (see `UnhandledStrategy`). */
   onUnhandledRequest?: UnhandledStrategy
+  /**
+   * Navigation preload: true enables it as the worker activates, so that a navigation `match`
+   * leaves to the network is already on its way while a stopped worker starts; the worker answers
+   * it with that response. The price: the server also gets a request (with the header
+   * `Service-Worker-Navigation-Preload: true`) for every navigation the app answers itself.
+   * false disables it; unset leaves the registration as it is. See docs/service-worker.md.
+   */
+  navigationPreload?: boolean
 }
 
 /** What `serve()` returns. */
@@ -42,15 +50,22 @@ interface FetchEvent extends ExtendableEvent {
   readonly request: Request
   readonly clientId: string
   readonly resultingClientId?: string
+  /** Where navigation preload is on, the network's answer to this navigation (undefined when it is off). */
+  readonly preloadResponse?: Promise<Response | undefined>
   respondWith(response: Promise<Response>): void
+}
+interface NavigationPreload {
+  enable(): Promise<void>
+  disable(): Promise<void>
 }
 interface WorkerScope {
   readonly location: { origin: string; href: string }
+  readonly registration?: { readonly navigationPreload?: NavigationPreload }
   readonly clients: ClientsLike & PageClientsLike & PageClients & { claim(): Promise<void> }
   readonly cookieStore?: CookieStoreLike
   skipWaiting(): Promise<void>
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void
-  addEventListener(type: 'install', listener: (event: ExtendableEvent) => void): void
+  addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void
 }
 declare const self: WorkerScope
@@ -190,10 +205,18 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
     }
   }
 
+  const preloading = opts.navigationPreload === true
   self.addEventListener('fetch', (event) => {
     const request = event.request
     // Decided synchronously; the request is answered as it is (rebuilding one drops headers like Range).
-    if (!owns(new URL(request.url), request)) return unhandled(event)
+    if (!owns(new URL(request.url), request)) {
+      // A navigation left to the network: the preload is that very request, already under way.
+      const preloaded = preloading && request.mode === 'navigate' ? event.preloadResponse : undefined
+      if (preloaded) return event.respondWith(preloaded.then((response) => response ?? fetch(request)))
+      return unhandled(event)
+    }
+    // The app answers: the preload's answer is not needed, but is let finish (else Chromium warns it was cancelled).
+    if (preloading && event.preloadResponse) event.waitUntil(event.preloadResponse.catch(() => {}))
     if (jar) {
       let site: Promise<RequestSite> | undefined
       sites.set(request, () => (site ??= tell(event)))
@@ -221,6 +244,13 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
     if (routes && install.addRoutes) event.waitUntil(install.addRoutes(routes).catch((error) => devLog('warn', 'addRoutes failed', error)))
     if (opts.claim !== false) void self.skipWaiting()
   })
+  if (opts.navigationPreload !== undefined) {
+    // Five lines of the platform API; workbox-navigation-preload does the same, but its logger touches `self` on import.
+    self.addEventListener('activate', (event) => {
+      const preload = self.registration?.navigationPreload
+      if (preload) event.waitUntil((preloading ? preload.enable() : preload.disable()).catch((error) => devLog('warn', 'navigation preload', error)))
+    })
+  }
   const fromPage = pageChannel(app, events, self.clients)
   self.addEventListener('message', (event) => void fromPage(event))
   if (opts.claim === false) return { events }

@@ -35,7 +35,9 @@ async function serveFile(request, response) {
   const url = new URL(request.url, 'http://x')
   if (url.pathname.startsWith('/network/')) {
     response.writeHead(200, { 'content-type': 'text/plain', 'access-control-allow-origin': '*' })
-    response.end(`from the network: ${url.pathname}`)
+    // A navigation preload says so in a header (serve({ navigationPreload: true })).
+    const preload = request.headers['service-worker-navigation-preload'] ? ' (navigation preload)' : ''
+    response.end(`from the network: ${url.pathname}${preload}`)
     return
   }
   const path = normalize(join(outDir, decodeURIComponent(url.pathname)))

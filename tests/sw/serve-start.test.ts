@@ -93,3 +93,67 @@ describe("the browser's jar on a worker start", () => {
   })
 })
 
+describe('navigation preload (opt-in)', () => {
+  /** A worker with a registration whose navigation preload records what it was told. */
+  function preloadWorker() {
+    const worker = fakeWorker()
+    const calls: string[] = []
+    const navigationPreload = { enable: async () => void calls.push('enable'), disable: async () => void calls.push('disable') }
+    return { worker: Object.assign(worker, { registration: { navigationPreload } }), calls }
+  }
+  /** Runs the worker's listeners for `type` with an event that records waitUntil/respondWith. */
+  function dispatch(worker: ReturnType<typeof fakeWorker>, type: string, fields: Record<string, unknown> = {}) {
+    const waited: Promise<unknown>[] = []
+    const answers: Promise<Response>[] = []
+    const event = { ...fields, waitUntil: (p: Promise<unknown>) => void waited.push(p), respondWith: (p: Promise<Response>) => void answers.push(p) }
+    for (const listener of worker.listeners[type] ?? []) listener(event)
+    return { waited, answers }
+  }
+  const navigation = (path: string, preloadResponse?: Promise<Response | undefined>) => ({
+    request: new Request(`http://localhost${path}`, { mode: 'same-origin' }),
+    clientId: '',
+    preloadResponse,
+  })
+  /** A navigation: Node's Request cannot have mode 'navigate', so the event's request says so itself. */
+  const asNavigation = (event: ReturnType<typeof navigation>) => ({ ...event, request: Object.defineProperty(event.request, 'mode', { value: 'navigate' }) })
+
+  test('true enables it as the worker activates; false disables it; unset leaves the registration alone', async () => {
+    for (const [option, expected] of [[true, ['enable']], [false, ['disable']], [undefined, []]] as const) {
+      const { worker, calls } = preloadWorker()
+      vi.stubGlobal('self', worker)
+      serve(new PlainTextResponse('ok'), { match: '/api/', claim: false, cookies: false, navigationPreload: option })
+      await Promise.all(dispatch(worker, 'activate').waited)
+      expect(calls).toEqual(expected)
+    }
+  })
+
+  test("a navigation the app leaves to the network is answered with the preload's response, or fetched where there is none", async () => {
+    const { worker } = preloadWorker()
+    vi.stubGlobal('self', worker)
+    const fetched = vi.fn(async () => new Response('fetched'))
+    vi.stubGlobal('fetch', fetched)
+    serve(new PlainTextResponse('app'), { match: '/api/', claim: false, cookies: false, navigationPreload: true })
+    const preloaded = dispatch(worker, 'fetch', asNavigation(navigation('/about', Promise.resolve(new Response('preloaded')))))
+    expect(await (await preloaded.answers[0]).text()).toBe('preloaded')
+    const notYet = dispatch(worker, 'fetch', asNavigation(navigation('/about', Promise.resolve(undefined))))
+    expect(await (await notYet.answers[0]).text()).toBe('fetched')
+    expect(fetched).toHaveBeenCalledTimes(1)
+  })
+
+  test('a navigation the app answers lets the preload finish unused; without the option nothing changes', async () => {
+    const { worker } = preloadWorker()
+    vi.stubGlobal('self', worker)
+    serve(new PlainTextResponse('app'), { match: '/api/', claim: false, cookies: false, navigationPreload: true })
+    const owned = dispatch(worker, 'fetch', asNavigation(navigation('/api/page', Promise.resolve(new Response('preloaded')))))
+    expect(await (await owned.answers[0]).text()).toBe('app')
+    const { worker: plain } = preloadWorker()
+    vi.stubGlobal('self', plain)
+    serve(new PlainTextResponse('app'), { match: '/api/', claim: false, cookies: false })
+    const ownedPlain = dispatch(plain, 'fetch', asNavigation(navigation('/api/page', Promise.resolve(new Response('preloaded')))))
+    expect(await (await ownedPlain.answers[0]).text()).toBe('app')
+    // The one more thing waited for is the preload.
+    expect(owned.waited.length).toBe(ownedPlain.waited.length + 1)
+    const left = dispatch(plain, 'fetch', asNavigation(navigation('/about', Promise.resolve(new Response('preloaded')))))
+    expect(left.answers).toEqual([])
+  })
+})

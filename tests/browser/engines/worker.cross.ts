@@ -2,6 +2,9 @@
 import { describe, expect, test } from 'vitest'
 import { engines, ORIGIN, useEngine } from './harness.js'
 
+/** Which engines have navigation preload (ServiceWorkerRegistration.navigationPreload), as measured here. */
+const NAVIGATION_PRELOAD = { chromium: true, firefox: true, webkit: true }
+
 describe.each(engines)('%s', (engine) => {
   const browser = useEngine(engine)
 
@@ -44,6 +47,20 @@ describe.each(engines)('%s', (engine) => {
       return [r.status, await r.text()]
     })
     expect(seen).toEqual([500, 'Internal Server Error'])
+  })
+
+  test('navigation preload (opt-in): a navigation left to the network rides it where the engine has it, and loads either way', async () => {
+    const page = await browser.controlledPage('?preload')
+    const supported = await page.evaluate(async () => 'navigationPreload' in (await navigator.serviceWorker.ready))
+    expect(supported, 'the engine has navigation preload').toBe(NAVIGATION_PRELOAD[engine])
+    if (supported) {
+      await expect
+        .poll(() => page.evaluate(async () => (await (await navigator.serviceWorker.ready).navigationPreload.getState()).enabled))
+        .toBe(true)
+    }
+    await page.goto(`${ORIGIN}/network/warm`)
+    const text = await page.evaluate(() => document.body.textContent)
+    expect(text).toBe(`from the network: /network/warm${supported ? ' (navigation preload)' : ''}`)
   })
 
   test('offline, a reload is still answered by the worker (and the network is really gone)', async () => {

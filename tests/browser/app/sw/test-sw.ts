@@ -232,6 +232,8 @@ const served = serve(layer ?? app, {
         url.pathname !== '/index.html',
   debug: variant.has('debug'),
   onError: () => {},
+  // With ?preload, navigations left to the network ride the navigation preload.
+  ...(variant.has('preload') && { navigationPreload: true }),
 })
 // With ?events, the worker keeps its own request events for the tests to read back.
 if (variant.has('events')) served.events.on('*', (event) => void ((observed.events ??= []) as unknown[]).push(event))

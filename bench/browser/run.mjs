@@ -23,6 +23,8 @@ const resultsDir = join(repo, 'bench', 'results')
 const buildDir = join(resultsDir, 'build')
 
 const ALL = ['bare', 'swasgi', 'swasgi-nojar', 'msw', 'hono', 'workbox']
+// Not run by default (--only): swasgi without a string match, before and after navigation preload.
+const EXTRA = ['swasgi-routes', 'swasgi-preload']
 const ENGINES = ['chromium', 'firefox']
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
 const SEQUENTIAL = 2000
@@ -56,13 +58,13 @@ function parseArgs(argv) {
     else if (arg === '--help' || arg === '-h') usage()
     else usage(`unknown option ${arg}`)
   }
-  const unknown = options.only.filter((name) => !ALL.includes(name))
-  if (unknown.length) usage(`unknown implementation(s) ${unknown.join(', ')}; choose from ${ALL.join(', ')}`)
+  const unknown = options.only.filter((name) => !ALL.includes(name) && !EXTRA.includes(name))
+  if (unknown.length) usage(`unknown implementation(s) ${unknown.join(', ')}; choose from ${[...ALL, ...EXTRA].join(', ')}`)
   if (!Number.isInteger(options.rounds) || options.rounds < 1) usage('--rounds must be a positive integer')
   if (!ENGINES.includes(options.engine)) usage(`unknown engine ${options.engine}; choose from ${ENGINES.join(', ')}`)
   options.out ??= join(resultsDir, options.engine === 'chromium' ? 'browser.json' : `browser-${options.engine}.json`)
   // Keep the table's column order, whatever order --only lists them in.
-  options.only = ALL.filter((name) => options.only.includes(name))
+  options.only = [...ALL, ...EXTRA].filter((name) => options.only.includes(name))
   return options
 }
 
@@ -372,6 +374,7 @@ async function coldStarts(browser, origin) {
   const { page } = browser
   const fetches = []
   const navigations = []
+  const networkNavigations = []
   const errors = {}
   const parts = []
   const navParts = []
@@ -389,10 +392,14 @@ async function coldStarts(browser, origin) {
     if (nav.answered && options.parts && browser.newCDPSession) navParts.push(await workerParts(browser, origin))
     if (nav.answered) navigations.push(nav)
     else errors.bypassed = true // MSW's worker leaves navigations to the network by design: n/a, not an error
+    // Chromium: back to the bench page, which every worker leaves to the server, from a stopped worker
+    // too (Firefox stops a worker by restarting the browser: that would add a restart per repetition).
+    if (options.engine === 'chromium') await browser.stopWorker()
     await page.goto(`${origin}/`)
+    if (options.engine === 'chromium') networkNavigations.push(await page.evaluate(navigationTiming))
     await page.evaluate(() => window.bench.ready())
   }
-  return { fetches, navigations, errors, parts, navParts }
+  return { fetches, navigations, networkNavigations, errors, parts, navParts }
 }
 
 /** The worker's own record of its start (see shared/parts-banner.js), through the DevTools protocol. */
@@ -486,7 +493,7 @@ async function runOne(name, origin, engine, coldOnly) {
           await page.goto(`${origin}/`)
           await page.evaluate(() => window.bench.ready())
         }
-        const { fetches, navigations, errors, parts, navParts } = await coldStarts(browser, origin)
+        const { fetches, navigations, networkNavigations, errors, parts, navParts } = await coldStarts(browser, origin)
         const partsOf = (list) => {
           const part = (fn) => median(list.map(fn))
           return {
@@ -511,6 +518,7 @@ async function runOne(name, origin, engine, coldOnly) {
           coldFetch: median(fetches),
           coldNav: median(navigations.map((n) => n.responseStart)),
           coldNavWorkerStart: median(navigations.map((n) => n.workerStart)),
+          coldNetworkNav: median(networkNavigations.map((n) => n.responseStart)),
           coldFetches: fetches,
           coldNavigations: navigations,
         })
@@ -540,6 +548,7 @@ const ROWS = [
   { key: 'coldFetch', label: `cold start: first fetch+json after the worker stopped, median (ms, ${COLD_REPS}/round)`, digits: 2 },
   { key: 'coldNav', label: 'cold start: navigation to a worker-made page, first byte, median (ms)', digits: 2 },
   { key: 'coldNavWorkerStart', label: '  of which before the worker started (Navigation Timing workerStart, ms)', digits: 2, noRatio: true },
+  { key: 'coldNetworkNav', label: 'cold start: navigation to a page the worker leaves to the server, first byte, median (ms; Chromium)', digits: 2 },
   { key: 'heapWorkerCache', label: 'worker heap, peak growth, Cache Storage file (MiB)', digits: 2, noRatio: true },
   { key: 'heapWorkerIdb', label: 'worker heap, peak growth, IndexedDB file (MiB)', digits: 2, noRatio: true },
   { key: 'liveWorkerCache', label: 'worker heap, live growth (GC before each sample), Cache Storage file (MiB)', digits: 2, noRatio: true },
@@ -563,6 +572,7 @@ function summarize(rounds, sizes) {
     coldFetch: pick('coldFetch'),
     coldNav: pick('coldNav'),
     coldNavWorkerStart: pick('coldNavWorkerStart'),
+    coldNetworkNav: pick('coldNetworkNav'),
     heapWorkerCache: pick('', (r) => r.heap_cache && r.heap_cache.worker.growth / MiB),
     heapWorkerIdb: pick('', (r) => r.heap_idb && r.heap_idb.worker.growth / MiB),
     liveWorkerCache: pick('', (r) => r.live_cache && r.live_cache.worker.growth / MiB),
@@ -666,6 +676,7 @@ try {
         result.streamTotal != null && `stream ${result.streamFirst.toFixed(2)}/${result.streamTotal.toFixed(1)} ms`,
         result.coldFetch != null && `cold fetch ${result.coldFetch.toFixed(1)} ms`,
         result.coldNav != null && `cold nav ${result.coldNav.toFixed(1)} ms`,
+        result.coldNetworkNav != null && `cold network nav ${result.coldNetworkNav.toFixed(1)} ms`,
         result.coldParts && `parts: ${Object.entries(result.coldParts).map(([k, v]) => `${k} ${v?.toFixed(2)}`).join(', ')} ms`,
         result.heap_cache && `heap ${(result.heap_cache.worker.growth / MiB).toFixed(2)}/${((result.heap_idb?.worker.growth ?? NaN) / MiB).toFixed(2)} MiB`,
       ].filter(Boolean)
@@ -692,6 +703,7 @@ for (const name of names) {
     streamTotal: failed('stream'),
     coldFetch: failed('cold'),
     coldNav: failed('cold'),
+    coldNetworkNav: failed('cold'),
     heapWorkerCache: failed('heap') || failed('fileCache'),
     heapWorkerIdb: failed('heap') || failed('fileIdb'),
     liveWorkerCache: failed('heap') || failed('fileCache'),

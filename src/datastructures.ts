@@ -57,7 +57,7 @@ export class MutableHeaders implements Iterable<[string, string]> {
     return new MutableHeaders(null, scope.headers)
   }
 
-  private indexes(name: string): number[] {
+  #indexes(name: string): number[] {
     const key = encodeLatin1(name.toLowerCase(), 'Header name')
     const found: number[] = []
     for (let i = 0; i < this.raw.length; i++) if (sameBytes(this.raw[i][0], key)) found.push(i)
@@ -66,30 +66,30 @@ export class MutableHeaders implements Iterable<[string, string]> {
 
   /** The first value of `name`, or null. */
   get(name: string): string | null {
-    const [first] = this.indexes(name)
+    const [first] = this.#indexes(name)
     return first === undefined ? null : decodeLatin1(this.raw[first][1])
   }
 
   /** Every value of `name`, in order. */
   getAll(name: string): string[] {
-    return this.indexes(name).map((i) => decodeLatin1(this.raw[i][1]))
+    return this.#indexes(name).map((i) => decodeLatin1(this.raw[i][1]))
   }
 
   /** Whether `name` is present. */
   has(name: string): boolean {
-    return this.indexes(name).length > 0
+    return this.#indexes(name).length > 0
   }
 
   /** Replaces the first occurrence in place and drops the later ones; appends when absent. */
   set(name: string, value: string): void {
     const pair: [Uint8Array, Uint8Array] = [encodeHeaderName(name), encodeHeaderValue(name, value)]
-    const found = this.indexes(name)
+    const found = this.#indexes(name)
     if (found.length === 0) {
       this.raw.push(pair)
       return
     }
     this.raw[found[0]] = pair
-    this.remove(found, 1)
+    this.#remove(found, 1)
   }
 
   /** Adds a value, keeping the existing ones. */
@@ -99,11 +99,11 @@ export class MutableHeaders implements Iterable<[string, string]> {
 
   /** Removes every occurrence; absent names are no error. */
   delete(name: string): void {
-    this.remove(this.indexes(name), 0)
+    this.#remove(this.#indexes(name), 0)
   }
 
   /** Removes the entries at `found` (ascending) from `from` on, in one pass: a splice each is quadratic. */
-  private remove(found: number[], from: number): void {
+  #remove(found: number[], from: number): void {
     if (found.length <= from) return
     const raw = this.raw
     let kept = found[from]

@@ -70,24 +70,24 @@ const noReceive: Receive = async () => {
 export class Request {
   /** The ASGI scope, as routing left it. */
   readonly scope: RequestScope
-  private readonly receive: Receive
+  readonly #receive: Receive
   // Messages that isDisconnected() took off the channel before the body reader asked for them.
-  private readonly queued: Message[] = []
-  private pending: Promise<Message> | undefined
-  private bodyComplete = false
-  private streamStarted = false
-  private disconnected = false
-  private bodyBytes: Promise<Uint8Array> | undefined
-  private jsonValue: Promise<unknown> | undefined
-  private formData: Promise<FormData> | undefined
-  private cachedURL: URL | undefined
-  private cachedQuery: URLSearchParams | undefined
-  private cachedCookies: Record<string, string> | undefined
+  readonly #queued: Message[] = []
+  #pending: Promise<Message> | undefined
+  #bodyComplete = false
+  #streamStarted = false
+  #disconnected = false
+  #bodyBytes: Promise<Uint8Array> | undefined
+  #jsonValue: Promise<unknown> | undefined
+  #formData: Promise<FormData> | undefined
+  #cachedURL: URL | undefined
+  #cachedQuery: URLSearchParams | undefined
+  #cachedCookies: Record<string, string> | undefined
 
   constructor(scope: HTTPScope, receive: Receive = noReceive) {
     if (scope.type !== 'http') throw new TypeError(`A Request needs an 'http' scope, got ${JSON.stringify((scope as { type: unknown }).type)}`)
     this.scope = scope
-    this.receive = receive
+    this.#receive = receive
   }
 
   /** The request method, as the client sent it. */
@@ -97,7 +97,7 @@ export class Request {
 
   /** The full URL: scheme, host header (or server), full path and query. */
   get url(): URL {
-    return (this.cachedURL ??= scopeURL(this.scope))
+    return (this.#cachedURL ??= scopeURL(this.scope))
   }
 
   /** The request headers, case-insensitive and multi-valued. */
@@ -107,7 +107,7 @@ export class Request {
 
   /** The query string's parameters, every value of repeated keys kept. */
   get queryParams(): URLSearchParams {
-    return (this.cachedQuery ??= new URLSearchParams(utf8.decode(this.scope.query_string)))
+    return (this.#cachedQuery ??= new URLSearchParams(utf8.decode(this.scope.query_string)))
   }
 
   /** Values the matched routes captured from the path, already converted (`{id:int}` gives a number). */
@@ -117,11 +117,11 @@ export class Request {
 
   /** Cookies from the first `cookie` header; a repeated name keeps its last value. */
   get cookies(): Record<string, string> {
-    if (this.cachedCookies === undefined) {
+    if (this.#cachedCookies === undefined) {
       const header = this.headers.get('cookie')
-      this.cachedCookies = header ? parseCookies(header) : Object.create(null)
+      this.#cachedCookies = header ? parseCookies(header) : Object.create(null)
     }
-    return this.cachedCookies as Record<string, string>
+    return this.#cachedCookies as Record<string, string>
   }
 
   /** The client's address, when the server knows it. */
@@ -142,34 +142,34 @@ export class Request {
     return new URL(this.url.origin + quotePath(rootPath) + router.urlPathFor(name, params))
   }
 
-  private nextMessage(): Promise<Message> {
-    const queued = this.queued.shift()
+  #nextMessage(): Promise<Message> {
+    const queued = this.#queued.shift()
     if (queued !== undefined) return Promise.resolve(queued)
-    const pending = this.pending
-    this.pending = undefined
-    return pending ?? this.receive()
+    const pending = this.#pending
+    this.#pending = undefined
+    return pending ?? this.#receive()
   }
 
   /** The body as it arrives, chunk by chunk; throws ClientDisconnect if the client leaves first. */
   async *stream(): AsyncGenerator<Uint8Array, void, undefined> {
-    if (this.bodyBytes === undefined) return yield* this.readChunks()
+    if (this.#bodyBytes === undefined) return yield* this.#readChunks()
     // body() has read (or is reading) the body: replay it rather than compete for messages.
-    const body = await this.bodyBytes
+    const body = await this.#bodyBytes
     if (body.length > 0) yield body
   }
 
-  private async *readChunks(): AsyncGenerator<Uint8Array, void, undefined> {
-    if (this.streamStarted) throw new Error('The request body stream was already consumed')
-    this.streamStarted = true
+  async *#readChunks(): AsyncGenerator<Uint8Array, void, undefined> {
+    if (this.#streamStarted) throw new Error('The request body stream was already consumed')
+    this.#streamStarted = true
     for (;;) {
-      const message = await this.nextMessage()
+      const message = await this.#nextMessage()
       if (message.type === 'http.request') {
-        if (!message.more_body) this.bodyComplete = true
+        if (!message.more_body) this.#bodyComplete = true
         const chunk = message.body
         if (chunk instanceof Uint8Array && chunk.length > 0) yield chunk
         if (!message.more_body) return
       } else if (message.type === 'http.disconnect') {
-        this.disconnected = true
+        this.#disconnected = true
         throw new ClientDisconnect()
       }
     }
@@ -177,9 +177,9 @@ export class Request {
 
   /** The whole body, read once and kept. */
   body(): Promise<Uint8Array> {
-    return (this.bodyBytes ??= (async () => {
+    return (this.#bodyBytes ??= (async () => {
       const chunks: Uint8Array[] = []
-      for await (const chunk of this.readChunks()) chunks.push(chunk)
+      for await (const chunk of this.#readChunks()) chunks.push(chunk)
       return concatBytes(chunks)
     })())
   }
@@ -191,7 +191,7 @@ export class Request {
 
   /** The body parsed as JSON; malformed JSON is the client's fault, hence an HTTPException(400). */
   json(): Promise<unknown> {
-    return (this.jsonValue ??= this.text().then((text) => {
+    return (this.#jsonValue ??= this.text().then((text) => {
       try {
         return JSON.parse(text) as unknown
       } catch (error) {
@@ -206,10 +206,10 @@ export class Request {
    * too large). Parsed once; later calls return the first result whatever their options.
    */
   form(options: FormOptions = {}): Promise<FormData> {
-    return (this.formData ??= this.parseForm({ maxFiles: 1000, maxFields: 1000, maxPartSize: 1024 * 1024, ...options }))
+    return (this.#formData ??= this.#parseForm({ maxFiles: 1000, maxFields: 1000, maxPartSize: 1024 * 1024, ...options }))
   }
 
-  private async parseForm(limits: Required<FormOptions>): Promise<FormData> {
+  async #parseForm(limits: Required<FormOptions>): Promise<FormData> {
     const [mediaType, params] = parseOptionsHeader(this.headers.get('content-type') ?? '')
     if (mediaType === 'multipart/form-data') return parseMultipart(await this.body(), params, limits)
     if (mediaType === 'application/x-www-form-urlencoded') return parseUrlencoded(await this.body(), limits)
@@ -221,17 +221,17 @@ export class Request {
    * the channel (body chunks are kept for the body reader), and a message still to come is left pending.
    */
   async isDisconnected(): Promise<boolean> {
-    while (!this.disconnected) {
-      const pending = (this.pending ??= this.receive())
+    while (!this.#disconnected) {
+      const pending = (this.#pending ??= this.#receive())
       const message = await Promise.race([pending, nextTask()])
       if (message === NOT_READY) return false
-      this.pending = undefined
+      this.#pending = undefined
       if (message.type === 'http.disconnect') {
-        this.disconnected = true
-        this.queued.push(message)
-      } else if (message.type === 'http.request' && !this.bodyComplete) {
-        this.queued.push(message)
-        if (!message.more_body) this.bodyComplete = true
+        this.#disconnected = true
+        this.#queued.push(message)
+      } else if (message.type === 'http.request' && !this.#bodyComplete) {
+        this.#queued.push(message)
+        if (!message.more_body) this.#bodyComplete = true
       } else {
         return false
       }

@@ -25,14 +25,14 @@ export class Mount implements BaseRoute {
   readonly path: string
   readonly app: ASGIApp
   readonly name: string | undefined
-  private readonly compiled: CompiledPath
+  readonly #compiled: CompiledPath
 
   constructor(path: string, app: ASGIApp | { routes: BaseRoute[] }, options: MountOptions = {}) {
     if (path !== '' && !path.startsWith('/')) throw new TypeError(`Routed paths must start with '/': ${JSON.stringify(path)}`)
     this.path = path.replace(/\/+$/, '')
     this.app = typeof app === 'function' ? app : new Router(app.routes)
     this.name = options.name
-    this.compiled = compilePath(`${this.path}/{path:path}`)
+    this.#compiled = compilePath(`${this.path}/{path:path}`)
   }
 
   /** The mounted app's routes, for reverse routing (none for a plain ASGI app). */
@@ -42,7 +42,7 @@ export class Mount implements BaseRoute {
 
   matches(scope: RequestScope): [Match, Partial<RequestScope>] {
     const path = routePath(scope)
-    const params = matchPath(this.compiled, path)
+    const params = matchPath(this.#compiled, path)
     if (params === undefined) return ['none', {}]
     const { path: rest, ...own } = params
     const matched = path.slice(0, path.length - `/${rest as string}`.length)
@@ -67,12 +67,12 @@ export class Mount implements BaseRoute {
 
   urlPathFor(name: string, params: Record<string, unknown>): string {
     if (this.name !== undefined && name === this.name && 'path' in params) {
-      const [path, remaining] = replaceParams(this.compiled, { ...params, path: String(params.path).replace(/^\/+/, '') })
+      const [path, remaining] = replaceParams(this.#compiled, { ...params, path: String(params.path).replace(/^\/+/, '') })
       if (Object.keys(remaining).length === 0) return quotePath(path)
     } else if (this.name === undefined || name.startsWith(`${this.name}:`)) {
       const childName = this.name === undefined ? name : name.slice(this.name.length + 1)
       const { path: childPath, ...rest } = params
-      const [prefix, remaining] = replaceParams(this.compiled, { ...rest, path: '' })
+      const [prefix, remaining] = replaceParams(this.#compiled, { ...rest, path: '' })
       if (childPath !== undefined) remaining.path = childPath
       try {
         return quotePath(prefix.replace(/\/+$/, '')) + reversePath(this.routes, childName, remaining)

@@ -78,7 +78,7 @@ export class Route implements BaseRoute {
   readonly name: string | undefined
   /** The ASGI app that answers a matched request. */
   readonly app: ASGIApp
-  private readonly compiled: CompiledPath
+  readonly #compiled: CompiledPath
 
   constructor(path: string, endpoint: Endpoint | ASGIEndpoint, options: RouteOptions = {}) {
     if (!path.startsWith('/')) throw new TypeError(`Routed paths must start with '/': ${JSON.stringify(path)}`)
@@ -94,11 +94,11 @@ export class Route implements BaseRoute {
       if (set.has('GET')) set.add('HEAD')
       this.methods = [...set]
     }
-    this.compiled = compilePath(path)
+    this.#compiled = compilePath(path)
   }
 
   matches(scope: RequestScope): [Match, Partial<RequestScope>] {
-    const params = matchPath(this.compiled, routePath(scope))
+    const params = matchPath(this.#compiled, routePath(scope))
     if (params === undefined) return ['none', {}]
     const child = { path_params: { ...scope.path_params, ...params } }
     return [this.methods !== undefined && !this.methods.includes(scope.method) ? 'partial' : 'full', child]
@@ -113,11 +113,11 @@ export class Route implements BaseRoute {
   }
 
   urlPathFor(name: string, params: Record<string, unknown>): string {
-    const expected = Object.keys(this.compiled.convertors)
+    const expected = Object.keys(this.#compiled.convertors)
     const given = Object.keys(params)
     if (name !== this.name || given.length !== expected.length || !expected.every((key) => key in params)) {
       throw new NoMatchFound(name, params)
     }
-    return quotePath(replaceParams(this.compiled, params)[0])
+    return quotePath(replaceParams(this.#compiled, params)[0])
   }
 }

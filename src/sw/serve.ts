@@ -24,8 +24,9 @@ export interface ServeOptions {
    * Navigation preload: true enables it as the worker activates, so that a navigation `match`
    * leaves to the network is already on its way while a stopped worker starts; the worker answers
    * it with that response. The price: the server also gets a request (with the header
-   * `Service-Worker-Navigation-Preload: true`) for every navigation the app answers itself.
-   * false disables it; unset leaves the registration as it is. See docs/service-worker.md.
+   * `Service-Worker-Navigation-Preload: true`) for every navigation the app answers itself, and
+   * where workers start fast it is slower than no preload (docs/benchmarks.md). false disables
+   * it; unset leaves the registration as it is. See docs/service-worker.md.
    */
   navigationPreload?: boolean
 }

@@ -63,6 +63,13 @@ describe("the browser's jar on a worker start", () => {
     expect(calls).toEqual(['set __swasgi_probe'])
   })
 
+  test('without the jar (cookies: false) there is no probe', () => {
+    const { store, calls } = slowStore()
+    vi.stubGlobal('self', fakeWorker(store))
+    serve(new PlainTextResponse('ok'), { match: '/api/', claim: false, cookies: false })
+    expect(calls).toEqual([])
+  })
+
   test("a request's read starts before the probe's verdict, and leaves the probe cookie out", async () => {
     const { store, calls } = slowStore([{ name: '__swasgi_probe', value: 'x' }, { name: 'theme', value: 'dark' }])
     let verdict!: (pages: PageCookies | null) => void

@@ -123,16 +123,22 @@ function syncThroughPages(): () => Promise<PageCookies | null> {
 
 /**
  * The browser's jar as one request sees it: the worker's Cookie Store where the probe says it
- * works, else the pages' (`verdict`). A read starts at once, before the verdict is in, so that a
- * restarted worker's first request waits for the slower of the two, not for both in turn.
+ * works, else the pages' (`verdict`; `settled` is the verdict if it is already in). Until the
+ * verdict is in, a read of the worker's store starts at once as well, so that a restarted
+ * worker's first request waits for the slower of the two, not for both in turn.
  */
-export function browserJar(verdict: Promise<PageCookies | null>, store: CookieStoreLike | undefined, clientId: string): CookieStoreLike {
+export function browserJar(
+  verdict: Promise<PageCookies | null>,
+  store: CookieStoreLike | undefined,
+  clientId: string,
+  settled?: PageCookies | null,
+): CookieStoreLike {
   let chosen: Promise<CookieStoreLike> | undefined
   // One store per request: the pages' sync sends all the cookies of one response in one message.
   const pick = () => (chosen ??= verdict.then((pages) => pages?.storeFor(clientId) ?? store!))
   return {
     getAll(options) {
-      const direct = store?.getAll(options).then((cookies) => cookies.filter((cookie) => cookie.name !== PROBE))
+      const direct = settled ? undefined : store?.getAll(options).then((cookies) => cookies.filter((cookie) => cookie.name !== PROBE))
       direct?.catch(() => {}) // unused where the pages answer
       return verdict.then((pages) => (pages ? pick().then((pagesJar) => pagesJar.getAll(options)) : direct!))
     },
@@ -160,8 +166,9 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
   const siteOf = (request: Request) => sites.get(request) ?? { sameSite: false, topLevel: false, method: request.method }
   const pages = jar && syncThroughPages()
   // Probe the worker's Cookie Store while the worker starts too: the first request needs the verdict.
-  void pages?.()
-  const browserFor = (request: Request) => (pages ? browserJar(pages(), self.cookieStore, clientOf.get(request) ?? '') : undefined)
+  let settled: PageCookies | null | undefined
+  void pages?.().then((verdict) => (settled = verdict))
+  const browserFor = (request: Request) => (pages ? browserJar(pages(), self.cookieStore, clientOf.get(request) ?? '', settled) : undefined)
   const handler = handle(app, {
     ...opts,
     onError: (error, request) => {

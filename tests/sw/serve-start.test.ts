@@ -98,6 +98,17 @@ describe("the browser's jar on a worker start", () => {
     expect(storeFor).toHaveBeenCalledTimes(1)
     expect(storeFor).toHaveBeenCalledWith('client')
   })
+
+  test("once the verdict is in, a request reads only the jar it picked (no extra read of the worker's store per request)", async () => {
+    const { store, calls } = slowStore([{ name: 'unseen', value: '1' }])
+    const pages = { storeFor: () => ({ getAll: async () => [{ name: 'fromPage', value: '1' }], set: async () => {}, delete: async () => {} }) } as unknown as PageCookies
+    const jar = browserJar(Promise.resolve(pages), store, 'client', pages)
+    expect(await jar.getAll()).toEqual([{ name: 'fromPage', value: '1' }])
+    expect(calls).toEqual([])
+    const worksJar = browserJar(Promise.resolve(null), store, 'client', null)
+    expect(await worksJar.getAll()).toEqual([{ name: 'unseen', value: '1' }])
+    expect(calls).toEqual(['getAll'])
+  })
 })
 
 describe('navigation preload (opt-in)', () => {

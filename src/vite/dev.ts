@@ -42,8 +42,11 @@ export function serveWorkerInDev(server: ViteDevServer, site: WorkerSite): void 
     return { ...bundle, code, version }
   }
 
+  // One build at a time, in order: a later edit's build never finishes before an earlier one's
+  // and leaves the older bundle as the last good one.
+  let queue: Promise<unknown> = Promise.resolve()
   function current(): Promise<WorkerBundle & { version: string }> {
-    built ??= rebuild().then(
+    built ??= (queue = queue.then(rebuild, rebuild)).then(
       (bundle) => (lastGood = bundle),
       (error: Error) => {
         built = null
@@ -56,13 +59,18 @@ export function serveWorkerInDev(server: ViteDevServer, site: WorkerSite): void 
     return built
   }
 
+  // Editors and scripts save in steps (truncate, then write): one rebuild once the file is still.
+  let settle: ReturnType<typeof setTimeout> | undefined
   const changed = (file: string) => {
     if (!watched.has(resolve(file))) return
-    const before = lastGood?.version
-    built = null
-    void current().then((bundle) => {
-      if (bundle.version !== before) server.ws.send({ type: 'full-reload', path: '*' })
-    }, () => undefined)
+    clearTimeout(settle)
+    settle = setTimeout(() => {
+      const before = lastGood?.version
+      built = null
+      void current().then((bundle) => {
+        if (bundle.version !== before) server.ws.send({ type: 'full-reload', path: '*' })
+      }, () => undefined)
+    }, 50)
   }
   server.watcher.on('change', changed)
   server.watcher.on('unlink', changed)

@@ -243,6 +243,8 @@ test('the Quick start with the packed package: npm run dev, an edit, npm run bui
     expect(kept).toBe('kept')
 
     // A broken edit: the error shows in the terminal and Vite's overlay; the last good worker still answers.
+    // First the page must be the app's again (not the page that waits for a new worker), with Vite's client.
+    await expect(page.locator('#app')).toHaveText('Hello, edited world! (answered by the service worker)', { timeout: 10_000 })
     const edited = await readFile(sw, 'utf8')
     await writeFile(sw, edited.replace('const app = new App(', 'const app = new App(('))
     await expect(page.locator('vite-error-overlay')).toBeAttached({ timeout: 15_000 })

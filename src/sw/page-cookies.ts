@@ -13,7 +13,7 @@ export interface PageClientsLike {
   get(id: string): Promise<{ postMessage(message: unknown, transfer: Transferable[]): void } | undefined>
 }
 
-/** The name of the probe cookie; reads made while a probe runs leave it out. */
+/** The name of the probe cookie; reads made before the probe's verdict leave it out. */
 export const PROBE = '__swasgi_probe'
 
 /**
@@ -26,8 +26,7 @@ export async function cookieStoreWorks(store: CookieStoreLike | undefined): Prom
   try {
     await store.set({ name: PROBE, value, expires: Date.now() + 60_000 })
     const works = (await store.getAll()).some((cookie) => cookie.name === PROBE && cookie.value === value)
-    // Not waited for: reads made meanwhile leave the probe out (PROBE).
-    if (works) store.delete({ name: PROBE }).catch(() => {})
+    if (works) await store.delete({ name: PROBE })
     return works
   } catch {
     return false

@@ -123,8 +123,8 @@ function syncThroughPages(): () => Promise<PageCookies | null> {
 
 /**
  * The browser's jar as one request sees it: the worker's Cookie Store where the probe says it
- * works, else the pages' (`verdict`; `settled` is the verdict if it is already in). Until the
- * verdict is in, a read of the worker's store starts at once as well, so that a restarted
+ * works, else the pages'. Once the verdict is in (`settled`), that jar itself; until then, one
+ * that reads the worker's store at once and waits for `verdict` to pick, so that a restarted
  * worker's first request waits for the slower of the two, not for both in turn.
  */
 export function browserJar(
@@ -133,12 +133,13 @@ export function browserJar(
   clientId: string,
   settled?: PageCookies | null,
 ): CookieStoreLike {
+  if (settled !== undefined) return settled ? settled.storeFor(clientId) : store!
   let chosen: Promise<CookieStoreLike> | undefined
   // One store per request: the pages' sync sends all the cookies of one response in one message.
   const pick = () => (chosen ??= verdict.then((pages) => pages?.storeFor(clientId) ?? store!))
   return {
     getAll(options) {
-      const direct = settled ? undefined : store?.getAll(options).then((cookies) => cookies.filter((cookie) => cookie.name !== PROBE))
+      const direct = store?.getAll(options).then((cookies) => cookies.filter((cookie) => cookie.name !== PROBE))
       direct?.catch(() => {}) // unused where the pages answer
       return verdict.then((pages) => (pages ? pick().then((pagesJar) => pagesJar.getAll(options)) : direct!))
     },

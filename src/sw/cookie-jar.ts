@@ -196,7 +196,8 @@ const SAME_SITE_VALUES = new Set(['strict', 'lax', 'none'])
 export class CookieJar {
   #cookies: Promise<StoredCookie[]> | null = null
   readonly #store: UseStore
-  readonly #browser: CookieStoreLike | undefined
+  /** The browser's jar given to the constructor: null for none, undefined for the worker's own. */
+  readonly #browserOption: CookieStoreLike | null | undefined
   /** The origin whose cookies the browser's jar (the Cookie Store API of this worker) holds. */
   readonly #origin: string | undefined
   readonly #host: string | undefined
@@ -205,10 +206,18 @@ export class CookieJar {
 
   constructor(options: { store?: UseStore; cookieStore?: CookieStoreLike | null; origin?: string } = {}) {
     this.#store = options.store ?? createStore('swasgi-cookies', 'jar')
-    this.#browser =
-      options.cookieStore === null ? undefined : (options.cookieStore ?? (globalThis as { cookieStore?: CookieStoreLike }).cookieStore)
+    this.#browserOption = options.cookieStore
     this.#origin = options.origin ?? (globalThis as { location?: { origin: string } }).location?.origin
     this.#host = this.#origin && new URL(this.#origin).hostname
+  }
+
+  /**
+   * The browser's jar by default, looked up when a request needs it: Chromium gives a restarted
+   * worker that touches `self.cookieStore` while its script is evaluated a dead one (see serve()).
+   */
+  get #browser(): CookieStoreLike | undefined {
+    const option = this.#browserOption
+    return option === null ? undefined : (option ?? (globalThis as { cookieStore?: CookieStoreLike }).cookieStore)
   }
 
   #load(): Promise<StoredCookie[]> {
@@ -314,8 +323,8 @@ export class CookieJar {
   /**
    * Merges the browser's cookies into `outgoing`: a changed value of a mirrored cookie replaces the
    * jar's, a name the jar does not hold is the page's own cookie. The jar stays the source of truth
-   * for what it holds: a restarted Chromium worker's cookieStore has been seen answering [] while
-   * document.cookie still held the cookie.
+   * for what it holds: a Chromium worker that touched its cookieStore while its script was being
+   * evaluated gets one that answers [] while document.cookie holds the cookie (see serve()).
    */
   #addBrowserCookies(outgoing: Outgoing[], browser: BrowserCookie[], url: URL): void {
     const visible = new Map<string, Outgoing>()

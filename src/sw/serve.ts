@@ -95,8 +95,8 @@ function staticRoutes(match: RequestFilter | undefined): unknown[] | null {
  * returns the page sync that stands in for it. Listens for the pages' cookie messages.
  */
 function syncThroughPages(): () => Promise<PageCookies | null> {
-  const pages = new PageCookies(self.clients, { cookieStore: self.cookieStore })
   let verdict: Promise<PageCookies | null> | undefined
+  // Called from events only: never while the script is evaluated (see serve()).
   const sync = () =>
     (verdict ??= cookieStoreWorks(self.cookieStore).then((works) => {
       if (works) return null
@@ -105,7 +105,7 @@ function syncThroughPages(): () => Promise<PageCookies | null> {
         "this browser's Cookie Store API does not reach its cookie jar from the worker: pages running register() report document.cookie " +
           "to the app and write the app's non-HttpOnly cookies into it (pages that do not run register() neither see nor send them; see the README's Cookies)",
       )
-      return pages
+      return new PageCookies(self.clients, { cookieStore: self.cookieStore })
     }))
   self.addEventListener('message', (event) => {
     const data = event.data
@@ -166,9 +166,12 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
   const tell = siteTeller(self.clients)
   const siteOf = (request: Request) => sites.get(request) ?? { sameSite: false, topLevel: false, method: request.method }
   const pages = jar && syncThroughPages()
-  // Probe the worker's Cookie Store while the worker starts too: the first request needs the verdict.
+  // Probe the worker's Cookie Store while the worker starts too (the first request needs the
+  // verdict), but in the next task: Chromium gives a restarted worker that touches `self.cookieStore`
+  // while its script is being evaluated a dead one (every read [], every write refused) in about
+  // two starts of three. A fetch event that comes first starts the probe itself.
   let settled: PageCookies | null | undefined
-  void pages?.().then((verdict) => (settled = verdict))
+  if (pages) setTimeout(() => void pages().then((verdict) => (settled = verdict)))
   const browserFor = (request: Request) => (pages ? browserJar(pages(), self.cookieStore, clientOf.get(request) ?? '', settled) : undefined)
   const handler = handle(app, {
     ...opts,

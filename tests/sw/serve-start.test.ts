@@ -18,7 +18,9 @@ function fakeWorker(cookieStore?: CookieStoreLike) {
   }
 }
 
-afterEach(() => {
+afterEach(async () => {
+  // serve() probes the Cookie Store in the next task: let it run against this test's worker.
+  await new Promise((resolve) => setTimeout(resolve))
   vi.unstubAllGlobals()
   vi.restoreAllMocks()
 })
@@ -56,17 +58,25 @@ function slowStore(cookies: { name: string; value: string }[] = []) {
 }
 
 describe("the browser's jar on a worker start", () => {
-  test('the Cookie Store probe starts with the worker, not with the first request', () => {
+  test('the Cookie Store probe starts with the worker, not with the first request, in the task after the script', async () => {
     const { store, calls } = slowStore()
-    vi.stubGlobal('self', fakeWorker(store))
+    const worker = fakeWorker()
+    let touched = 0
+    // Chromium gives a restarted worker that touches cookieStore while its script runs a dead one.
+    Object.defineProperty(worker, 'cookieStore', { get: () => (touched++, store) })
+    vi.stubGlobal('self', worker)
     serve(new PlainTextResponse('ok'), { match: '/api/', claim: false })
+    await Promise.resolve()
+    expect(touched).toBe(0)
+    await new Promise((resolve) => setTimeout(resolve))
     expect(calls).toEqual(['set __swasgi_probe'])
   })
 
-  test('without the jar (cookies: false) there is no probe', () => {
+  test('without the jar (cookies: false) there is no probe', async () => {
     const { store, calls } = slowStore()
     vi.stubGlobal('self', fakeWorker(store))
     serve(new PlainTextResponse('ok'), { match: '/api/', claim: false, cookies: false })
+    await new Promise((resolve) => setTimeout(resolve))
     expect(calls).toEqual([])
   })
 

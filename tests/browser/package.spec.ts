@@ -138,10 +138,10 @@ function stop(child: ChildProcess): void {
 }
 
 /** Reloads until the page says `text`: a reload may first meet the page that waits for a rebuilt worker. */
-async function reloadUntil(page: Page, text: string, saveAgain?: () => Promise<void>): Promise<void> {
+async function reloadUntil(page: Page, text: string, saveAgain?: () => Promise<void>, explain?: () => Promise<string>): Promise<void> {
   const started = Date.now()
   let savedAgain = false
-  await expect
+  const waited = expect
     .poll(
       async () => {
         // A file watcher can miss a save on a loaded machine (seen once in CI): save again once, as a user would.
@@ -155,6 +155,19 @@ async function reloadUntil(page: Page, text: string, saveAgain?: () => Promise<v
       { timeout: 30_000, intervals: [500] },
     )
     .toContain(text)
+  if (!explain) return waited
+  // When it fails, say what the dev server was serving and logging then (for a flake seen in CI).
+  await waited.catch(async (error: Error) => {
+    error.message += `\n\n${await explain().catch((why: Error) => `(no explanation: ${why.message})`)}`
+    throw error
+  })
+}
+
+/** What `vite dev` at `dev` serves as its worker, and the tail of its output. */
+async function devState(dev: string, log: { text: string }, expected: string): Promise<string> {
+  const get = (path: string) => fetch(new URL(path, dev), { signal: AbortSignal.timeout(5_000) }).then((r) => r.text())
+  const [version, code] = await Promise.all([get('sw.js?swasgi-version').catch(String), get('sw.js').catch(String)])
+  return `dev server: worker version ${version.slice(0, 80)}, its code ${code.includes(expected) ? 'has' : 'lacks'} ${JSON.stringify(expected)}; its output ends:\n${log.text.slice(-3_000)}`
 }
 
 test('the Quick start with the packed package: npm run dev, an edit, npm run build, npm run preview offline', async ({ browser }) => {
@@ -237,7 +250,7 @@ test('the Quick start with the packed package: npm run dev, an edit, npm run bui
     const sw = join(app, 'src', 'sw.ts')
     const editedSource = (await readFile(sw, 'utf8')).replace("?? 'world'", "?? 'edited world'")
     await writeFile(sw, editedSource)
-    await reloadUntil(page, 'Hello, edited world!', () => writeFile(sw, editedSource))
+    await reloadUntil(page, 'Hello, edited world!', () => writeFile(sw, editedSource), () => devState(dev, devLog, 'edited world'))
     const kept = await page.evaluate(
       () =>
         new Promise((resolve) => {

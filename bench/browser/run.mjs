@@ -503,7 +503,7 @@ async function runOne(name, origin, engine, coldOnly) {
             handler: part((p) => p.response - p.event),
             // The first IndexedDB open / read / Cookie Store read: when it began (from the worker's start) and how long it took.
             ...Object.fromEntries(
-              ['idbOpen', 'idbGet', 'cookieStoreGetAll'].flatMap((key) => [
+              ['idbOpen', 'idbGet', 'cookieStoreSet', 'cookieStoreGetAll', 'cookieStoreDelete', 'clientsGet'].flatMap((key) => [
                 [`${key}At`, part((p) => p[key]?.[0])],
                 [key, part((p) => (p[key]?.length === 2 ? p[key][1] - p[key][0] : null))],
               ]),

@@ -37,12 +37,19 @@ IDBObjectStore.prototype.get = function (...args) {
   if (done) request.addEventListener('success', done)
   return request
 }
-if (self.CookieStore) {
-  const getAll = CookieStore.prototype.getAll
-  CookieStore.prototype.getAll = function (...args) {
-    const done = firstCall('cookieStoreGetAll')
-    const result = getAll.apply(this, args)
+// Promise-returning methods: the first call of each, [start, settled].
+const timeFirst = (proto, method, name) => {
+  const original = proto[method]
+  proto[method] = function (...args) {
+    const done = firstCall(name)
+    const result = original.apply(this, args)
     if (done) result.then(done, done)
     return result
   }
 }
+if (self.CookieStore) {
+  timeFirst(CookieStore.prototype, 'getAll', 'cookieStoreGetAll')
+  timeFirst(CookieStore.prototype, 'set', 'cookieStoreSet')
+  timeFirst(CookieStore.prototype, 'delete', 'cookieStoreDelete')
+}
+timeFirst(Clients.prototype, 'get', 'clientsGet')

@@ -497,6 +497,9 @@ async function runOne(name, origin, engine, coldOnly) {
         const partsOf = (list) => {
           const part = (fn) => median(list.map(fn))
           return {
+            // How many of the starts had their first Cookie Store set() refused (swasgi's probe then fails).
+            cookieStoreRefused: list.filter((p) => p.cookieStoreRefused).length,
+            starts: list.length,
             toScript: part((p) => p.scriptStart),
             script: part((p) => p.scriptEnd - p.scriptStart),
             toEvent: part((p) => p.event - p.scriptEnd),
@@ -732,11 +735,12 @@ if (sizes.swasgi?.workerWithoutTable) {
 }
 if (options.parts) {
   console.log('\nCold-start parts inside the worker (ms, median over rounds of each round\'s median): to script = worker start to the first line of the script; script = evaluating it; to event = until the fetch event; handler = until respondWith\'s promise resolved.\n')
-  console.log('| implementation, request | to script | script | to event | handler |\n|---|---:|---:|---:|---:|')
+  console.log('| implementation, request | to script | script | to event | handler | starts whose first Cookie Store set() was refused |\n|---|---:|---:|---:|---:|---:|')
   for (const name of names) {
     for (const [what, key] of [['fetch', 'coldParts'], ['navigation', 'coldNavParts']]) {
       const part = (p) => median(runs[name].map((r) => r[key]?.[p]))?.toFixed(2) ?? 'n/a'
-      console.log(`| ${name}, ${what} | ${part('toScript')} | ${part('script')} | ${part('toEvent')} | ${part('handler')} |`)
+      const total = (p) => runs[name].reduce((sum, r) => sum + (r[key]?.[p] ?? 0), 0)
+      console.log(`| ${name}, ${what} | ${part('toScript')} | ${part('script')} | ${part('toEvent')} | ${part('handler')} | ${total('cookieStoreRefused')} of ${total('starts')} |`)
     }
   }
 }

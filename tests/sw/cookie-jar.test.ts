@@ -120,6 +120,21 @@ describe('CookieJar', () => {
     expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('theme=light; session=s; fromPage=1')
   })
 
+  test("by default the worker's own Cookie Store, looked up at the first request, not when the jar is made", async () => {
+    // Chromium gives a restarted worker that touches cookieStore while its script runs a dead one.
+    const browser = fakeCookieStore([{ name: 'fromPage', value: '1' }])
+    let touched = 0
+    Object.defineProperty(globalThis, 'cookieStore', { configurable: true, get: () => (touched++, browser.store) })
+    try {
+      const jar = new CookieJar({ store: freshStore(), origin: 'http://localhost' })
+      expect(touched).toBe(0)
+      expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('fromPage=1')
+      expect(touched).toBeGreaterThan(0)
+    } finally {
+      delete (globalThis as { cookieStore?: unknown }).cookieStore
+    }
+  })
+
   test("a restarted worker's first header asks the browser's jar while the stored cookies are still loading", async () => {
     const saved = freshStore()
     await new CookieJar({ store: saved, cookieStore: null }).setCookies(['kept=yes; Path=/'], url('http://localhost/'), SAME_SITE)

@@ -48,7 +48,10 @@ navigator.serviceWorker.getRegistration(location.href).then((registration) => {
       () => version,
     )
     if (current !== version) {
-      await scope.registration.update().catch(() => undefined)
+      // Not awaited: Chromium activates a skipWaiting() worker once the old one has no event in
+      // flight, and a second navigation here awaiting its own update() (queued behind the first)
+      // would be one, for good (seen in the package walk). The page waits for the new worker.
+      void scope.registration.update().catch(() => undefined)
       return new Response(WAIT_PAGE, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } })
     }
     let answer: Promise<Response> | undefined

@@ -163,11 +163,27 @@ async function reloadUntil(page: Page, text: string, saveAgain?: () => Promise<v
   })
 }
 
-/** What `vite dev` at `dev` serves as its worker, and the tail of its output. */
-async function devState(dev: string, log: { text: string }, expected: string): Promise<string> {
+/**
+ * What `vite dev` at `dev` serves as its worker and the tail of its output; what the page is
+ * and which workers its registration has; the last lines its workers logged.
+ */
+async function devState(dev: string, log: { text: string }, expected: string, page: Page, workerLog: string[]): Promise<string> {
   const get = (path: string) => fetch(new URL(path, dev), { signal: AbortSignal.timeout(5_000) }).then((r) => r.text())
   const [version, code] = await Promise.all([get('sw.js?swasgi-version').catch(String), get('sw.js').catch(String)])
-  return `dev server: worker version ${version.slice(0, 80)}, its code ${code.includes(expected) ? 'has' : 'lacks'} ${JSON.stringify(expected)}; its output ends:\n${log.text.slice(-3_000)}`
+  const registration = await Promise.race([
+    page.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration()
+      const state = (w: ServiceWorker | null | undefined) => w?.state ?? 'none'
+      return `page ${location.href} "${document.title}", controlled: ${navigator.serviceWorker.controller !== null}; registration: active ${state(r?.active)}, waiting ${state(r?.waiting)}, installing ${state(r?.installing)}`
+    }),
+    new Promise<string>((resolve) => setTimeout(() => resolve('the page did not answer within 5 s'), 5_000)),
+  ]).catch((error: Error) => `the page: ${error.message}`)
+  return [
+    `dev server: worker version ${version.slice(0, 80)}, its code ${code.includes(expected) ? 'has' : 'lacks'} ${JSON.stringify(expected)}`,
+    registration,
+    `the workers' last log lines:\n${workerLog.slice(-15).join('\n')}`,
+    `the dev server's output ends:\n${log.text.slice(-3_000)}`,
+  ].join('\n')
 }
 
 test('the Quick start with the packed package: npm run dev, an edit, npm run build, npm run preview offline', async ({ browser }) => {
@@ -221,6 +237,12 @@ test('the Quick start with the packed package: npm run dev, an edit, npm run bui
     const devLog = { text: '' }
     const dev = await startVite(app, 'dev', servers, devLog)
     const devContext = await browser.newContext()
+    const workerLog: string[] = []
+    devContext.on('serviceworker', (worker) => {
+      workerLog.push(`${new Date().toISOString().slice(11, 23)} a worker starts: ${worker.url()}`)
+      // Workbox's development build logs every request at debug level: the rest is what matters here.
+      worker.on('console', (message) => message.type() !== 'debug' && workerLog.push(`${new Date().toISOString().slice(11, 23)} ${message.type()}: ${message.text().slice(0, 200)}`))
+    })
     const page = await devContext.newPage()
     await page.goto(dev)
     await expect(page.locator('#app')).toHaveText('Hello, world! (answered by the service worker)', { timeout: 20_000 })
@@ -250,7 +272,7 @@ test('the Quick start with the packed package: npm run dev, an edit, npm run bui
     const sw = join(app, 'src', 'sw.ts')
     const editedSource = (await readFile(sw, 'utf8')).replace("?? 'world'", "?? 'edited world'")
     await writeFile(sw, editedSource)
-    await reloadUntil(page, 'Hello, edited world!', () => writeFile(sw, editedSource), () => devState(dev, devLog, 'edited world'))
+    await reloadUntil(page, 'Hello, edited world!', () => writeFile(sw, editedSource), () => devState(dev, devLog, 'edited world', page, workerLog))
     const kept = await page.evaluate(
       () =>
         new Promise((resolve) => {

@@ -16,7 +16,6 @@ export function devWorker(version: string, versionURL: string): void {
     waitUntil(promise: Promise<unknown>): void
   }
   const scope = self as unknown as {
-    registration: { update(): Promise<unknown> }
     addEventListener(type: string, listener: Listener, options?: unknown): void
   }
   const listeners: Listener[] = []
@@ -35,9 +34,10 @@ export function devWorker(version: string, versionURL: string): void {
   const WAIT_PAGE = `<!doctype html><meta charset="utf-8"><title>Updating the service worker</title>
 <p>swasgi: the service worker was rebuilt; reloading once the new one runs.</p>
 <script>
-navigator.serviceWorker.getRegistration(location.href).then((registration) => {
+navigator.serviceWorker.getRegistration(location.href).then(async (registration) => {
+  if (registration) await registration.update().catch(() => undefined)
   const next = registration && (registration.installing || registration.waiting)
-  if (!next) return setTimeout(() => location.reload(), 300)
+  if (!next || next.state === 'activated' || next.state === 'redundant') return setTimeout(() => location.reload(), 300)
   next.addEventListener('statechange', () => { if (next.state === 'activated' || next.state === 'redundant') location.reload() })
 })
 </script>`
@@ -48,10 +48,10 @@ navigator.serviceWorker.getRegistration(location.href).then((registration) => {
       () => version,
     )
     if (current !== version) {
-      // Not awaited: Chromium activates a skipWaiting() worker once the old one has no event in
-      // flight, and a second navigation here awaiting its own update() (queued behind the first)
-      // would be one, for good (seen in the package walk). The page waits for the new worker.
-      void scope.registration.update().catch(() => undefined)
+      // The page asks for the update, not this event: Chromium activates a skipWaiting() worker
+      // once the old one has no event in flight, and a navigation here awaiting an update() queued
+      // behind another one would be one for good (seen in the package walk). Nor does the worker
+      // start it unawaited: such an update was seen never to come.
       return new Response(WAIT_PAGE, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } })
     }
     let answer: Promise<Response> | undefined

@@ -138,17 +138,10 @@ function stop(child: ChildProcess): void {
 }
 
 /** Reloads until the page says `text`: a reload may first meet the page that waits for a rebuilt worker. */
-async function reloadUntil(page: Page, text: string, saveAgain?: () => Promise<void>, explain?: () => Promise<string>): Promise<void> {
-  const started = Date.now()
-  let savedAgain = false
+async function reloadUntil(page: Page, text: string, explain?: () => Promise<string>): Promise<void> {
   const waited = expect
     .poll(
       async () => {
-        // A file watcher can miss a save on a loaded machine (seen once in CI): save again once, as a user would.
-        if (saveAgain && !savedAgain && Date.now() - started > 10_000) {
-          savedAgain = true
-          await saveAgain()
-        }
         await page.reload().catch(() => undefined)
         return page.locator('#app').textContent({ timeout: 3_000 }).catch(() => null)
       },
@@ -272,7 +265,7 @@ test('the Quick start with the packed package: npm run dev, an edit, npm run bui
     const sw = join(app, 'src', 'sw.ts')
     const editedSource = (await readFile(sw, 'utf8')).replace("?? 'world'", "?? 'edited world'")
     await writeFile(sw, editedSource)
-    await reloadUntil(page, 'Hello, edited world!', () => writeFile(sw, editedSource), () => devState(dev, devLog, 'edited world', page, workerLog))
+    await reloadUntil(page, 'Hello, edited world!', () => devState(dev, devLog, 'edited world', page, workerLog))
     const kept = await page.evaluate(
       () =>
         new Promise((resolve) => {

@@ -10,13 +10,13 @@ import { listen } from '../server.mjs'
 
 /**
  * The app's port: $ENGINES_PORT, else $TEST_PORT+20. The suite also uses PORT+1 (a second origin),
- * PORT+2 (the WebKit driver) and PORT+4 (the demo).
+ * PORT+2 (the WebKit driver), PORT+4 (the demo) and PORT+5 (`vite dev`).
  */
 export const PORT = Number(process.env.ENGINES_PORT ?? Number(process.env.TEST_PORT ?? 4179) + 20)
 
 // Ports that browsers refuse to load from (the Fetch standard's "bad ports"), in the range the suite may pick.
 const BAD_PORTS = new Set([3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6697, 10080])
-const refused = [PORT, PORT + 1, PORT + 2, PORT + 4].filter((port) => BAD_PORTS.has(port))
+const refused = [PORT, PORT + 1, PORT + 2, PORT + 4, PORT + 5].filter((port) => BAD_PORTS.has(port))
 if (refused.length > 0) throw new Error(`ENGINES_PORT=${PORT} makes the suite use port ${refused.join(', ')}, which browsers refuse (a Fetch "bad port"): pick another`)
 /** The app's origin, as the pages see it. */
 export const ORIGIN = `http://127.0.0.1:${PORT}`

@@ -37,7 +37,7 @@ export function devWorker(version: string, versionURL: string): void {
 navigator.serviceWorker.getRegistration(location.href).then(async (registration) => {
   if (registration) await registration.update().catch(() => undefined)
   const next = registration && (registration.installing || registration.waiting)
-  if (!next || next.state === 'activated' || next.state === 'redundant') return setTimeout(() => location.reload(), 300)
+  if (!next) return setTimeout(() => location.reload(), 300)
   next.addEventListener('statechange', () => { if (next.state === 'activated' || next.state === 'redundant') location.reload() })
 })
 </script>`

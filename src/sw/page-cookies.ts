@@ -16,17 +16,42 @@ export interface PageClientsLike {
 /** The name of the probe cookie; reads made before the probe's verdict leave it out. */
 export const PROBE = '__swasgi_probe'
 
+/** How long the probe waits for a `set()` before it looks whether the cookie is there anyway (ms). */
+const SET_GRACE = 100
+/** How long the probe waits for any one call at most: past it, the store does not work (ms). */
+const CALL_LIMIT = 5000
+
+/** Whether `promise` settles within `ms` (it is left to run either way). */
+const settles = (promise: Promise<unknown>, ms: number) =>
+  new Promise<boolean>((resolve) => {
+    setTimeout(resolve, ms, false)
+    promise.then(() => resolve(true), () => resolve(true))
+  })
+
 /**
  * Whether `store` really keeps cookies here, told by behaviour: a probe cookie set and read back
- * (and deleted). Firefox and WebKit resolve `set()` without storing anything.
+ * (and deleted). Firefox and WebKit have resolved `set()` without storing anything; Firefox 140's
+ * worker stores the cookie but never settles `set()`, which would hang every write: a `set()`
+ * still pending once a read shows its cookie fails the probe. No call is waited for forever.
  */
 export async function cookieStoreWorks(store: CookieStoreLike | undefined): Promise<boolean> {
   if (!store) return false
   const value = Math.random().toString(36).slice(2)
+  const answer = async <T>(call: Promise<T>) => {
+    if (await settles(call, CALL_LIMIT)) return call
+    throw new Error('no answer')
+  }
+  const holdsProbe = async () => (await answer(store.getAll())).some((cookie) => cookie.name === PROBE && cookie.value === value)
   try {
-    await store.set({ name: PROBE, value, expires: Date.now() + 60_000 })
-    const works = (await store.getAll()).some((cookie) => cookie.name === PROBE && cookie.value === value)
-    if (works) await store.delete({ name: PROBE })
+    const set = store.set({ name: PROBE, value, expires: Date.now() + 60_000 })
+    // Slow, or never to settle: a read tells (a working store answers set() before a later read).
+    if (!(await settles(set, SET_GRACE)) && !(await settles(set, (await holdsProbe()) ? SET_GRACE : CALL_LIMIT))) {
+      store.delete({ name: PROBE }).catch(() => {})
+      return false
+    }
+    await set
+    const works = await holdsProbe()
+    if (works) await answer(store.delete({ name: PROBE }))
     return works
   } catch {
     return false

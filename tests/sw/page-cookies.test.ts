@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { createStore } from 'idb-keyval'
 import { COOKIES_READ, COOKIES_WRITE } from '../../src/messages.js'
 import { CookieJar, type CookieStoreLike } from '../../src/sw/cookie-jar.js'
@@ -75,6 +75,47 @@ describe('cookieStoreWorks: the Cookie Store told by behaviour', () => {
     expect(await cookieStoreWorks(stale)).toBe(false)
     expect(await cookieStoreWorks({ ...deafStore, set: () => Promise.reject(new TypeError('no')) })).toBe(false)
     expect(await cookieStoreWorks(undefined)).toBe(false)
+  })
+
+  /** A store that keeps cookies; `hang` names the calls whose promise never settles (they still act). */
+  function keepingStore(hang: ('set' | 'getAll' | 'delete')[], slow = 0) {
+    const cookies = new Map<string, string>()
+    const settle = <T>(call: 'set' | 'getAll' | 'delete', value: () => T) =>
+      hang.includes(call) ? (value(), new Promise<T>(() => {})) : new Promise<T>((resolve) => setTimeout(() => resolve(value()), slow))
+    const store: CookieStoreLike = {
+      getAll: () => settle('getAll', () => [...cookies].map(([name, value]) => ({ name, value }))),
+      set: (o) => settle('set', () => void cookies.set(o.name, o.value)),
+      delete: (o) => settle('delete', () => void cookies.delete(o.name)),
+    }
+    return { store, cookies }
+  }
+
+  test("a store whose set() stores but never settles (Firefox 140's worker) does not, told in well under a second, and the probe is deleted", async () => {
+    const { store, cookies } = keepingStore(['set'])
+    const started = performance.now()
+    expect(await cookieStoreWorks(store)).toBe(false)
+    expect(performance.now() - started).toBeLessThan(900)
+    await new Promise((r) => setTimeout(r, 0))
+    expect([...cookies.keys()]).toEqual([])
+  })
+
+  test('a store whose every call hangs does not, in the end: the verdict never waits forever', async () => {
+    const realTimeout = globalThis.setTimeout
+    vi.useFakeTimers()
+    try {
+      const verdict = cookieStoreWorks(keepingStore(['set', 'getAll', 'delete']).store)
+      await vi.advanceTimersByTimeAsync(10_000)
+      const hung = new Promise((_, reject) => realTimeout(() => reject(new Error('no verdict 10 s after the probe started')), 1000))
+      expect(await Promise.race([verdict, hung])).toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  test('a slow store that works (a loaded machine) still does', async () => {
+    const { store, cookies } = keepingStore([], 150)
+    expect(await cookieStoreWorks(store)).toBe(true)
+    expect(cookies.size).toBe(0)
   })
 })
 

@@ -8,7 +8,7 @@ export type PageFunction<A, R> = (arg: A) => R | Promise<R>
 
 /** One tab, isolated from every other page (own cookies, storage and service workers). */
 export interface Page {
-  /** Navigates and waits for the load event. */
+  /** Navigates and waits for the load event, or for the page to navigate on by itself before it. */
   goto(url: string): Promise<void>
   /** Reloads (a soft reload, which the service worker answers) and waits for the load event. */
   reload(): Promise<void>

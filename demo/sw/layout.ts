@@ -83,7 +83,7 @@ ${PAGE.scripts.map((src) => html`<script type="module" src="${src}"></script>`)}
       ${NAV.map(([href, label, key]) => html`<a href="${href}"${key === page ? raw(' aria-current="page"') : ''}>${label}</a>`)}
     </nav>
     <div class="topbar-end">
-      <span class="net" data-net role="status" title="Whether this browser has a network connection">Online</span>
+      <span class="net" data-net role="status" title="Whether the server can be reached">Online</span>
       <form method="post" action="/settings/theme" class="theme-toggle">
         <input type="hidden" name="theme" value="${next}">
         <input type="hidden" name="next" value="${here}">

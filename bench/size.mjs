@@ -119,5 +119,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const noJar = await measure(everyFeature(), { alias: WITHOUT_COOKIE_JAR })
   console.log(`| the cookie jar (SameSite, mirroring, limits) | ${kb(all.gzip - noJar.gzip)} |`)
   const bare = await measure(FLOOR)
-  console.log(`| serve() with a raw ASGI app, nothing else (the floor; budget ${kb(BUDGETS.floor)}) | ${kb(bare.gzip)} |`)
+  console.log(`| serve() with a raw ASGI app, nothing else (the floor; budget ${kb(BUDGETS.floor)}) | ${kb(bare.gzip)} (${kb(bare.minified)} KB minified) |`)
 }

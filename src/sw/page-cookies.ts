@@ -24,8 +24,9 @@ const CALL_LIMIT = 5000
 /** Whether `promise` settles within `ms` (it is left to run either way). */
 const settles = (promise: Promise<unknown>, ms: number) =>
   new Promise<boolean>((resolve) => {
-    setTimeout(resolve, ms, false)
-    promise.then(() => resolve(true), () => resolve(true))
+    const timer = setTimeout(resolve, ms, false)
+    const done = () => (clearTimeout(timer), resolve(true))
+    promise.then(done, done)
   })
 
 /**

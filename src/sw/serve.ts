@@ -96,18 +96,19 @@ function staticRoutes(match: RequestFilter | undefined): unknown[] | null {
  */
 function syncThroughPages(): () => Promise<PageCookies | null> {
   let verdict: Promise<PageCookies | null> | undefined
+  const worker = self
   // Called from events only: never while the script is evaluated (see serve()).
   const sync = () =>
-    (verdict ??= cookieStoreWorks(self.cookieStore).then((works) => {
+    (verdict ??= cookieStoreWorks(worker.cookieStore).then((works) => {
       if (works) return null
       devLog(
         'warn',
         "this browser's Cookie Store API does not reach its cookie jar from the worker: pages running register() report document.cookie " +
           "to the app and write the app's non-HttpOnly cookies into it (pages that do not run register() neither see nor send them; see the README's Cookies)",
       )
-      return new PageCookies(self.clients, { cookieStore: self.cookieStore })
+      return new PageCookies(worker.clients, { cookieStore: worker.cookieStore })
     }))
-  self.addEventListener('message', (event) => {
+  worker.addEventListener('message', (event) => {
     const data = event.data
     if (typeof data?.cookie !== 'string' || !event.source) return
     const source = event.source

@@ -65,11 +65,17 @@ describe("the browser's jar on a worker start", () => {
     // Chromium gives a restarted worker that touches cookieStore while its script runs a dead one.
     Object.defineProperty(worker, 'cookieStore', { get: () => (touched++, store) })
     vi.stubGlobal('self', worker)
-    serve(new PlainTextResponse('ok'), { match: '/api/', claim: false })
-    await Promise.resolve()
-    expect(touched).toBe(0)
-    await new Promise((resolve) => setTimeout(resolve))
-    expect(calls).toEqual(['set __swasgi_probe'])
+    // The probe's set() never settles here: on fake timers, its waits end with the test.
+    vi.useFakeTimers()
+    try {
+      serve(new PlainTextResponse('ok'), { match: '/api/', claim: false })
+      await Promise.resolve()
+      expect(touched).toBe(0)
+      await vi.advanceTimersByTimeAsync(0)
+      expect(calls).toEqual(['set __swasgi_probe'])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   test('without the jar (cookies: false) there is no probe', async () => {

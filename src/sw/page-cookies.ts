@@ -17,7 +17,7 @@ export interface PageClientsLike {
 export const PROBE = '__swasgi_probe'
 
 /** How long the probe waits for a `set()` before it looks whether the cookie is there anyway (ms). */
-const SET_GRACE = 100
+const SET_GRACE = 10
 /** How long the probe waits for any one call at most: past it, the store does not work (ms). */
 const CALL_LIMIT = 5000
 

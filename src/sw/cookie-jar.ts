@@ -1,4 +1,5 @@
-import { createStore, get, set, type UseStore } from 'idb-keyval'
+import { createStore, get, update, type UseStore } from 'idb-keyval'
+import { decodeLatin1 } from '../bytes.js'
 
 /** One cookie as RFC 6265 section 5.3 stores it. */
 export interface StoredCookie {
@@ -146,6 +147,7 @@ export function parseSetCookie(line: string, url: URL, now = Date.now()): Stored
 }
 
 const sameCookie = (a: StoredCookie, b: StoredCookie) => a.name === b.name && a.domain === b.domain && a.path === b.path
+const cookieKey = (cookie: StoredCookie) => `${cookie.name};${cookie.domain};${cookie.path}`
 const expired = (cookie: StoredCookie, now: number) => cookie.expires !== null && cookie.expires <= now
 const lastUsed = (cookie: StoredCookie) => cookie.lastAccess ?? cookie.created
 
@@ -164,7 +166,7 @@ const ASCII = /^[\x00-\x7f]*$/
 
 /** The header form of text from the browser: its UTF-8 bytes, one character per byte, as a browser sends them. */
 function headerBytes(text: string): string {
-  return ASCII.test(text) ? text : String.fromCharCode(...utf8.encode(text))
+  return ASCII.test(text) ? text : decodeLatin1(utf8.encode(text))
 }
 
 /** What the browser shows for a value the jar holds as header bytes: their UTF-8 text when they are some. */
@@ -194,8 +196,10 @@ const SAME_SITE_VALUES = new Set(['strict', 'lax', 'none'])
  * jar is also a source: the page's own cookies, for requests to the worker's origin only.
  */
 export class CookieJar {
+  /** The stored cookies as this worker last read or wrote them; null: read them again. */
   #cookies: Promise<StoredCookie[]> | null = null
   readonly #store: UseStore
+  readonly #channel: BroadcastChannel | undefined
   /** The browser's jar given to the constructor: null for none, undefined for the worker's own. */
   readonly #browserOption: CookieStoreLike | null | undefined
   /** The origin whose cookies the browser's jar (the Cookie Store API of this worker) holds. */
@@ -204,11 +208,23 @@ export class CookieJar {
   /** Whether the browser's jar answers for a request's URL; undefined until it has said. */
   #urlAccepted: boolean | undefined
 
-  constructor(options: { store?: UseStore; cookieStore?: CookieStoreLike | null; origin?: string } = {}) {
+  /**
+   * `channel` names the BroadcastChannel through which the jars sharing `store` tell each other
+   * of a write (default: one for the default store, none for a store of your own).
+   */
+  constructor(options: { store?: UseStore; cookieStore?: CookieStoreLike | null; origin?: string; channel?: string | null } = {}) {
     this.#store = options.store ?? createStore('swasgi-cookies', 'jar')
     this.#browserOption = options.cookieStore
     this.#origin = options.origin ?? (globalThis as { location?: { origin: string } }).location?.origin
     this.#host = this.#origin && new URL(this.#origin).hostname
+    // Every worker of the origin shares the database: a new version installing beside the one that
+    // answers, workers of other scopes. What one writes, the others read again.
+    const name = options.channel === undefined ? (options.store ? null : 'swasgi-cookies') : options.channel
+    if (name && typeof BroadcastChannel === 'function') {
+      this.#channel = new BroadcastChannel(name)
+      this.#channel.onmessage = () => (this.#cookies = null)
+      ;(this.#channel as { unref?: () => void }).unref?.() // Node's would keep the process alive
+    }
   }
 
   /**
@@ -221,7 +237,14 @@ export class CookieJar {
   }
 
   #load(): Promise<StoredCookie[]> {
-    this.#cookies ??= get<StoredCookie[]>('cookies', this.#store).then((saved) => saved ?? [])
+    // A failed read fails the requests waiting for it only: the next one reads again.
+    this.#cookies ??= get<StoredCookie[]>('cookies', this.#store).then(
+      (saved) => saved ?? [],
+      (error) => {
+        this.#cookies = null
+        throw error
+      },
+    )
     return this.#cookies
   }
 
@@ -236,36 +259,46 @@ export class CookieJar {
    * `browser` is the browser's jar as this request sees it (default: the worker's Cookie Store).
    */
   async setCookies(lines: string[], url: URL, site: SiteOf, now = Date.now(), browser = this.#browser): Promise<void> {
-    const cookies = await this.#load()
     const parsed = lines.map((line) => parseSetCookie(line, url, now)).filter((cookie) => cookie !== null)
     const from = parsed.some((cookie) => cookie.sameSite !== 'none') ? await resolveSite(site) : null
+    const accepted = parsed.filter((cookie) => cookie.sameSite === 'none' || from!.sameSite || from!.topLevel)
+    if (!accepted.length) return
     const fromOwnOrigin = url.origin === this.#origin
-    const mirror: Promise<void>[] = []
-    for (const cookie of parsed) {
-      if (cookie.sameSite !== 'none' && !from!.sameSite && !from!.topLevel) continue
-      const index = cookies.findIndex((old) => sameCookie(old, cookie))
-      if (index >= 0) {
-        cookie.created = cookies[index].created
-        cookies.splice(index, 1)
-      }
-      cookie.lastAccess = now
-      if (!expired(cookie, now)) cookies.push(cookie)
-      if (fromOwnOrigin && this.#mirrored(cookie, browser)) mirror.push(this.#mirror(cookie, now, browser!))
-      const sameDomain = cookies.filter((other) => other.domain === cookie.domain)
-      if (sameDomain.length > PER_DOMAIN.max) mirror.push(...this.#evict(cookies, sameDomain, PER_DOMAIN.keep, browser))
-    }
-    const live = cookies.filter((cookie) => !expired(cookie, now))
-    cookies.splice(0, cookies.length, ...live)
-    if (cookies.length > TOTAL.max) mirror.push(...this.#evict(cookies, [...cookies], TOTAL.keep, browser))
-    await Promise.all([set('cookies', cookies, this.#store), ...mirror])
+    // When this worker last sent each cookie: kept in memory, saved with the next write.
+    const sent = new Map((await this.#cookies?.catch(() => null))?.map((cookie) => [cookieKey(cookie), lastUsed(cookie)]))
+    const mirror: StoredCookie[] = []
+    let written!: StoredCookie[]
+    // One transaction reads the jar and writes it back: other workers' writes since this one last
+    // read it stay, and a write that fails changes nothing (in memory either).
+    await update<StoredCookie[]>(
+      'cookies',
+      (saved = []) => {
+        let cookies = saved.filter((cookie) => !expired(cookie, now))
+        for (const cookie of cookies) cookie.lastAccess = Math.max(lastUsed(cookie), sent.get(cookieKey(cookie)) ?? 0)
+        for (const cookie of accepted) {
+          const index = cookies.findIndex((old) => sameCookie(old, cookie))
+          if (index >= 0) cookie.created = cookies.splice(index, 1)[0].created
+          cookie.lastAccess = now
+          if (!expired(cookie, now)) cookies.push(cookie)
+          if (fromOwnOrigin && this.#mirrored(cookie, browser)) mirror.push(cookie)
+          const sameDomain = cookies.filter((other) => other.domain === cookie.domain)
+          if (sameDomain.length > PER_DOMAIN.max) cookies = this.#evict(cookies, sameDomain, PER_DOMAIN.keep, browser, mirror)
+        }
+        if (cookies.length > TOTAL.max) cookies = this.#evict(cookies, [...cookies], TOTAL.keep, browser, mirror)
+        return (written = cookies)
+      },
+      this.#store,
+    )
+    this.#cookies = Promise.resolve(written)
+    this.#channel?.postMessage(0)
+    await Promise.all(mirror.map((cookie) => this.#mirror(cookie, now, browser!)))
   }
 
-  /** Removes the least recently used of `among` from the jar until `keep` remain; returns their mirror deletions. */
-  #evict(cookies: StoredCookie[], among: StoredCookie[], keep: number, browser: CookieStoreLike | undefined): Promise<void>[] {
+  /** `cookies` without the least recently used of `among`, until `keep` of those remain; their browser copies join `mirror` as deletions. */
+  #evict(cookies: StoredCookie[], among: StoredCookie[], keep: number, browser: CookieStoreLike | undefined, mirror: StoredCookie[]): StoredCookie[] {
     const gone = new Set(among.sort((a, b) => lastUsed(a) - lastUsed(b)).slice(0, among.length - keep))
-    const kept = cookies.filter((cookie) => !gone.has(cookie))
-    cookies.splice(0, cookies.length, ...kept)
-    return [...gone].filter((cookie) => this.#mirrored(cookie, browser)).map((cookie) => this.#mirror({ ...cookie, expires: -Infinity }, 0, browser!))
+    for (const cookie of gone) if (this.#mirrored(cookie, browser)) mirror.push({ ...cookie, expires: -Infinity })
+    return cookies.filter((cookie) => !gone.has(cookie))
   }
 
   /** Whether the browser's jar holds a copy of `cookie` (one for the worker's own host). */

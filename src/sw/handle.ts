@@ -4,6 +4,7 @@ import { encodeLatin1 } from '../bytes.js'
 import { splitURL } from '../urls.js'
 import { urlScope } from '../scope.js'
 import { Exchange, type LifetimeEvent } from './exchange.js'
+import { errorResponse } from './errors.js'
 
 export type { LifetimeEvent } from './exchange.js'
 
@@ -64,7 +65,21 @@ export function handle(app: ASGIApp, opts: HandleOptions = {}): FetchHandler {
   const exchange = { debug: opts.debug === true, onError: opts.onError ?? logError, onSetCookie: opts.onSetCookie }
   const cookie = opts.cookie
   if (cookie) {
-    return async (request, event) => new Exchange(app, exchange, request, requestScope(request, opts, await cookie(request)), event).result
+    return async (request, event) => {
+      let header
+      try {
+        header = await cookie(request)
+      } catch (error) {
+        // The jar could not be read (IndexedDB lost its connection, say): a 500, as for the app's own errors.
+        try {
+          exchange.onError(error, request)
+        } catch {
+          // The response below is what matters.
+        }
+        return errorResponse(error, request, exchange.debug)
+      }
+      return new Exchange(app, exchange, request, requestScope(request, opts, header), event).result
+    }
   }
   return (request, event) => {
     try {

@@ -90,3 +90,34 @@ test.describe("the browser's limits", () => {
     expect(await fetchedCookies(page)).toContain('tab=1\t2')
   })
 })
+
+test.describe('one jar for every worker of the origin', () => {
+  test("a second scope's worker sends what the first set, and neither's write undoes the other's", async ({ controlled: page, context }) => {
+    // The same script registered for another scope: another worker, the same cookie database.
+    await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.register(navigator.serviceWorker.controller!.scriptURL, { scope: '/other/' })
+      const worker = (registration.installing ?? registration.waiting ?? registration.active)!
+      if (worker.state !== 'activated') {
+        await new Promise<void>((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()))
+      }
+    })
+    const other = await context.newPage()
+    await other.goto(`${app}/other/`)
+    expect(await other.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.scope)).toBe(`${app}/other/`)
+    const set = (on: Page, query: string) => on.evaluate(async (q) => (await fetch(`/api/cookies/one?${q}`)).status, query)
+    // Both workers have read the jar before either writes.
+    expect(await fetchedCookies(other)).toEqual([])
+    expect(await fetchedCookies(page)).toEqual([])
+
+    expect(await set(page, 'name=session&value=LOGGED-IN')).toBe(200)
+    await expect.poll(() => fetchedCookies(other)).toEqual(['session=LOGGED-IN'])
+    expect(await set(other, 'name=theme&value=b')).toBe(200)
+    await expect.poll(() => fetchedCookies(page)).toEqual(['session=LOGGED-IN', 'theme=b'])
+
+    // A logout through one worker holds through the other's next write.
+    expect(await set(page, 'name=session&delete')).toBe(200)
+    await expect.poll(() => fetchedCookies(other)).toEqual(['theme=b'])
+    expect(await set(other, 'name=lang&value=fr')).toBe(200)
+    await expect.poll(() => fetchedCookies(page)).toEqual(['lang=fr', 'theme=b'])
+  })
+})

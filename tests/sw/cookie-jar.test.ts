@@ -268,6 +268,14 @@ describe('cookies that cannot be sent as they are', () => {
 })
 
 describe("the browser's limits", () => {
+  test("a page's cookie of any length in non-ASCII text reaches the header as its UTF-8 bytes (not spread into one call, whose argument count engines limit)", async () => {
+    const { store } = fakeCookieStore([{ name: 'big', value: '日'.repeat(400_000) }])
+    const jar = new CookieJar({ store: freshStore(), cookieStore: store, origin: 'http://localhost' })
+    const header = await jar.cookieHeader(url('http://localhost/'), SAME_SITE)
+    expect(header.length).toBe('big='.length + 3 * 400_000)
+    expect(header.slice(4, 7)).toBe(String.fromCharCode(...new TextEncoder().encode('日')))
+  })
+
   const secure = url('https://app.example.com/a/b')
 
   test('__Secure- needs Secure; __Host- needs Secure, no Domain and Path=/ (prefixes match case-insensitively)', () => {
@@ -374,5 +382,79 @@ describe("a restarted worker's first read of the browser's jar", () => {
     expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('scoped=1')
     expect(await jar.cookieHeader(url('http://localhost/'), SAME_SITE)).toBe('scoped=1')
     expect(calls.slice(2)).toEqual(['by url'])
+  })
+})
+
+describe('one jar for every worker of the origin (a new version installing, several scopes)', () => {
+  let channels = 0
+  /** Two jars on one database, as an old worker and the new one installing beside it see it. */
+  function twoWorkers() {
+    const store = freshStore()
+    const channel = `jar-test-channel-${++channels}`
+    return { store, channel, old: new CookieJar({ store, cookieStore: null, channel }), next: new CookieJar({ store, cookieStore: null, channel }) }
+  }
+  const at = url('http://localhost/')
+
+  test("a login through the old worker while the new one installs is not overwritten by the new one's first write", async () => {
+    const { store, old, next } = twoWorkers()
+    expect(await next.cookieHeader(at, SAME_SITE)).toBe('') // the new worker's script read the jar
+    await old.setCookies(['sid=LOGGED-IN; Path=/; HttpOnly', 'csrf=abc; Path=/'], at, SAME_SITE)
+    await next.setCookies(['theme=dark; Path=/'], at, SAME_SITE)
+    const restarted = new CookieJar({ store, cookieStore: null })
+    expect(await restarted.cookieHeader(at, SAME_SITE)).toBe('sid=LOGGED-IN; csrf=abc; theme=dark')
+  })
+
+  test('a logout through the old worker does not come back through the new one', async () => {
+    const { store, old, next } = twoWorkers()
+    await old.setCookies(['sid=SESSION; Path=/; HttpOnly'], at, SAME_SITE)
+    expect(await next.cookieHeader(at, SAME_SITE)).toBe('sid=SESSION')
+    await old.setCookies(['sid=; Path=/; Max-Age=0'], at, SAME_SITE)
+    await expect.poll(() => next.cookieHeader(at, SAME_SITE)).toBe('')
+    await next.setCookies(['theme=dark; Path=/'], at, SAME_SITE)
+    expect(await new CookieJar({ store, cookieStore: null }).cookieHeader(at, SAME_SITE)).toBe('theme=dark')
+  })
+
+  test('writes from two workers at once both land', async () => {
+    const { store, old, next } = twoWorkers()
+    await Promise.all([old.setCookies(['a=1; Path=/'], at, SAME_SITE), next.setCookies(['b=2; Path=/'], at, SAME_SITE)])
+    expect(await new CookieJar({ store, cookieStore: null }).cookieHeader(at, SAME_SITE)).toBe('a=1; b=2')
+  })
+})
+
+describe('when IndexedDB fails', () => {
+  /** A store whose next `failures` operations fail as a lost IndexedDB connection does. */
+  function flakyStore(failures: { reads: number; writes: number }) {
+    const real = freshStore()
+    const store: UseStore = (mode, callback) => {
+      const left = mode === 'readonly' ? 'reads' : 'writes'
+      if (failures[left] > 0) {
+        failures[left]--
+        return Promise.reject(new DOMException('Connection to Indexed Database server lost. Refresh the page to try again', 'UnknownError'))
+      }
+      return real(mode, callback)
+    }
+    return { store }
+  }
+  const at = url('http://localhost/')
+
+  test('a failed read fails that request only: the next one reads again', async () => {
+    const failures = { reads: 0, writes: 0 }
+    const { store } = flakyStore(failures)
+    await new CookieJar({ store, cookieStore: null }).setCookies(['sid=1; Path=/'], at, SAME_SITE)
+    failures.reads = 1
+    const jar = new CookieJar({ store, cookieStore: null })
+    await expect(jar.cookieHeader(at, SAME_SITE)).rejects.toThrow('Connection to Indexed Database server lost')
+    expect(await jar.cookieHeader(at, SAME_SITE)).toBe('sid=1')
+  })
+
+  test('a write that fails changes nothing, in the worker as in the database', async () => {
+    const failures = { reads: 0, writes: 0 }
+    const { store } = flakyStore(failures)
+    const jar = new CookieJar({ store, cookieStore: null })
+    await jar.setCookies(['sid=SESSION; Path=/; HttpOnly'], at, SAME_SITE)
+    failures.writes = 1
+    await expect(jar.setCookies(['sid=; Path=/; Max-Age=0'], at, SAME_SITE)).rejects.toThrow('Connection to Indexed Database server lost')
+    expect(await jar.cookieHeader(at, SAME_SITE)).toBe('sid=SESSION')
+    expect(await new CookieJar({ store, cookieStore: null }).cookieHeader(at, SAME_SITE)).toBe('sid=SESSION')
   })
 })

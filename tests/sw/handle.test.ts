@@ -113,6 +113,19 @@ describe('scope', () => {
     const scope = await echoed(new Request('http://x/'), { cookie: async () => 'a=1; b=2' })
     expect(scope.headers).toContainEqual(['cookie', 'a=1; b=2'])
   })
+
+  test('a cookie hook that fails (IndexedDB lost) is a 500 reported to onError, and the app is not called', async () => {
+    const onError = vi.fn()
+    const app = vi.fn(echo)
+    const lost = new DOMException('Connection to Indexed Database server lost', 'UnknownError')
+    const response = await handle(app, { onError, cookie: async () => Promise.reject(lost) })(new Request('http://x/'))
+    expect([response.status, await response.text()]).toEqual([500, 'Internal Server Error'])
+    expect(onError).toHaveBeenCalledWith(lost, expect.any(Request))
+    expect(app).not.toHaveBeenCalled()
+    const debug = await handle(app, { onError, debug: true, cookie: async () => Promise.reject(lost) })(new Request('http://x/'))
+    expect(debug.status).toBe(500)
+    expect(await debug.text()).toContain('Connection to Indexed Database server lost')
+  })
 })
 
 describe('receive', () => {

@@ -124,3 +124,48 @@ describe.each(engines)('%s', (engine) => {
     })
   })
 })
+
+describe.each(engines)('%s: one jar for every worker of the origin', (engine) => {
+  const browser = useEngine(engine)
+
+  test("a second scope's worker sends what the first set, and neither's write undoes the other's", async () => {
+    const page = await browser.controlledPage()
+    // The same script for another scope, in a frame: two workers at once, one cookie database
+    // (/api/cookies/one's cookies are SameSite=None, which a frame's requests carry).
+    const otherScope = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.register(navigator.serviceWorker.controller!.scriptURL, { scope: '/other/' })
+      const worker = (registration.installing ?? registration.waiting ?? registration.active)!
+      if (worker.state !== 'activated') {
+        await new Promise<void>((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()))
+      }
+      const frame = document.createElement('iframe')
+      frame.id = 'other'
+      frame.src = '/other/'
+      await new Promise((resolve) => ((frame.onload = resolve), document.body.append(frame)))
+      return (await frame.contentWindow!.navigator.serviceWorker.getRegistration())?.scope
+    })
+    expect(otherScope).toBe(`${ORIGIN}/other/`)
+    /** Fetches `path` from the page ('page', the first worker's) or from the frame ('other', the second's); the app's answer. */
+    const from = (where: 'page' | 'other', path: string) =>
+      page.evaluate(async ([where, path]) => {
+        const global = where === 'page' ? window : (document.getElementById('other') as HTMLIFrameElement).contentWindow!
+        return (await global.fetch(path)).text()
+      }, [where, path])
+    const cookiesAt = async (where: 'page' | 'other') => pairs(JSON.parse(await from(where, '/api/cookies/get')).cookie).sort()
+    // Both workers have read the jar before either writes.
+    expect(await cookiesAt('other')).toEqual([])
+    expect(await cookiesAt('page')).toEqual([])
+
+    const login = fresh()
+    await from('page', `/api/cookies/one?name=session&value=${login}`)
+    await expect.poll(() => cookiesAt('other')).toEqual([`session=${login}`])
+    await from('other', '/api/cookies/one?name=theme&value=b')
+    await expect.poll(() => cookiesAt('page')).toEqual([`session=${login}`, 'theme=b'])
+
+    // A logout through one worker holds through the other's next write.
+    await from('page', '/api/cookies/one?name=session&delete')
+    await expect.poll(() => cookiesAt('other')).toEqual(['theme=b'])
+    await from('other', '/api/cookies/one?name=lang&value=fr')
+    await expect.poll(() => cookiesAt('page')).toEqual(['lang=fr', 'theme=b'])
+  })
+})

@@ -154,6 +154,15 @@ const app: ASGIApp = async (scope, receive, send) => {
       for (let i = 0; i < Number(q.get('n')); i++) response.setCookie(`c${i}`, 'x'.repeat(100))
       return answer(response)
     }
+    case '/api/cookies/one': {
+      // One HttpOnly cookie (?name, ?value), deleted with ?delete: only the worker's jar holds it.
+      // SameSite=None: frames get it too (the jar counts a frame's requests as cross-site).
+      const response = new PlainTextResponse('set')
+      const options = { httpOnly: true, sameSite: 'none', secure: true } as const
+      if (q.has('delete')) response.deleteCookie(q.get('name')!, options)
+      else response.setCookie(q.get('name')!, q.get('value')!, options)
+      return answer(response)
+    }
     case '/api/cookies/refused':
       // A tab inside a value: a browser keeps it from Set-Cookie, Chromium's Cookie Store API refuses the copy.
       return answer(new PlainTextResponse('set', { headers: { 'set-cookie': 'tab=1\t2; Path=/' } }))

@@ -25,6 +25,10 @@ export interface Interception {
 
 const REDIRECT = new Set([301, 302, 303, 307, 308])
 const MAX_REDIRECTS = 20
+// Dropped when a redirect turns the request into a GET (the Fetch standard's request-body-header names).
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']
+// Dropped when a redirect changes origin: the standard drops `authorization`, undici (Node's fetch) these too.
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host']
 
 /** An idb-keyval store in a Map, so that the jar keeps its cookies in memory (values are cloned, as IndexedDB does). */
 function memoryStore(): UseStore {
@@ -45,10 +49,28 @@ function memoryStore(): UseStore {
   return (_mode, callback) => Promise.resolve(callback(store as unknown as IDBObjectStore))
 }
 
-/** Sets the `url` and `redirected` that fetch reports, which a constructed Response cannot be given. */
+/** Sets the `url` (without its fragment) and `redirected` that fetch reports, which a constructed Response cannot be given. */
 function fetched(response: Response, url: string, redirected: boolean): Response {
-  Object.defineProperties(response, { url: { value: url }, redirected: { value: redirected } })
+  Object.defineProperties(response, { url: { value: url.replace(/#.*/s, '') }, redirected: { value: redirected } })
   return response
+}
+
+/** Whether fetch reads `body` as a stream, which it cannot send a second time. */
+const streamed = (body: unknown) => body instanceof ReadableStream || typeof (body as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function'
+
+/**
+ * The request after a `status` redirect to `url`, as the Fetch standard's HTTP-redirect fetch (and undici) makes it;
+ * `copy` holds the body to send again, null if there is none or it was a stream.
+ */
+function redirectedRequest(request: Request, copy: Request | null, status: number, url: URL, redirects: number): Request {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`fetch failed: ${request.url} redirected to a ${url.protocol} URL`)
+  if (redirects === MAX_REDIRECTS) throw new TypeError(`fetch failed: more than ${MAX_REDIRECTS} redirects from ${request.url}`)
+  if (status !== 303 && request.body && !copy) throw new TypeError(`fetch failed: a streamed body cannot be sent again after a ${status} from ${request.url}`)
+  const toGet = status === 303 ? request.method !== 'GET' && request.method !== 'HEAD' : (status === 301 || status === 302) && request.method === 'POST'
+  const headers = new Headers(request.headers)
+  if (toGet) BODY_HEADERS.forEach((name) => headers.delete(name))
+  if (url.origin !== new URL(request.url).origin) CREDENTIAL_HEADERS.forEach((name) => headers.delete(name))
+  return new Request(url, { method: toGet ? 'GET' : request.method, headers, body: toGet ? null : copy?.body, duplex: 'half', signal: request.signal, redirect: request.redirect } as RequestInit)
 }
 
 /**
@@ -83,19 +105,21 @@ export function intercept(app: ASGIApp, opts: InterceptOptions): Interception {
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const target = typeof input === 'string' || input instanceof URL ? new URL(input, origin) : input
     let request = new Request(target, init)
+    const replayable = !streamed(init?.body)
     for (let redirects = 0; ; redirects++) {
       if (closed || !owns(new URL(request.url), request)) {
-        return redirects ? fetched(await original(request), request.url, true) : original(request)
+        if (!redirects) return original(request)
+        const response = await original(request)
+        return fetched(response, response.url || request.url, true)
       }
+      // The app consumes the body: a copy, for a redirect that sends it again (307, 308, 301/302 but after a POST).
+      const copy = replayable && request.body ? request.clone() : null
       const response = await answer(request)
-      const location = response.headers.get('location')
-      if (!REDIRECT.has(response.status) || location === null || request.redirect === 'manual') return fetched(response, request.url, redirects > 0)
+      if (!REDIRECT.has(response.status) || request.redirect === 'manual') return fetched(response, request.url, redirects > 0)
       if (request.redirect === 'error') throw new TypeError(`fetch failed: ${request.url} redirected and redirect is 'error'`)
-      if (redirects === MAX_REDIRECTS) throw new TypeError(`fetch failed: more than ${MAX_REDIRECTS} redirects from ${request.url}`)
-      // As fetch: 303 (and 301/302 after a POST) become a GET without a body.
-      const toGet = response.status === 303 ? request.method !== 'HEAD' : (response.status === 301 || response.status === 302) && request.method === 'POST'
-      const next = new URL(location, request.url).href
-      request = toGet || request.body === null ? new Request(next, { method: toGet ? 'GET' : request.method, headers: request.headers, signal: request.signal, redirect: request.redirect }) : new Request(next, request)
+      const location = response.headers.get('location')
+      if (location === null) return fetched(response, request.url, redirects > 0)
+      request = redirectedRequest(request, copy, response.status, new URL(location, request.url), redirects)
     }
   }
 

@@ -33,8 +33,13 @@ const app = new App({
   ],
 })
 
-// A real server for what the app does not answer.
-const network = createHTTPServer((request, response) => response.end(`network ${request.url}`))
+// A real server for what the app does not answer; `/seen` reports the request, as the redirect app's `/seen` does.
+const network = createHTTPServer((request, response) => {
+  if (request.url === '/moved') return response.writeHead(302, { location: '/seen' }).end()
+  if (request.url !== '/seen') return response.end(`network ${request.url}`)
+  let body = ''
+  request.on('data', (chunk) => (body += chunk)).on('end', () => response.end(JSON.stringify({ method: request.method, headers: request.headers, body })))
+})
 const original = globalThis.fetch
 let server: Interception
 
@@ -131,5 +136,107 @@ describe('intercept() options and close()', () => {
 
   test('the original fetch was replaced only while intercepting', () => {
     expect(globalThis.fetch).not.toBe(original)
+  })
+})
+
+describe('intercept(): redirects followed as Node\'s fetch follows them from a real server', () => {
+  const ANY = ['GET', 'HEAD', 'POST', 'PUT']
+  // `/redirect/{status}?to=…` redirects (no `to`: no Location), `/chain/{n}` redirects n times, `/seen` reports the request.
+  const redirects = new App({
+    routes: [
+      new Route('/redirect/{status:int}', (request: Request) => {
+        const to = request.queryParams.get('to'), status = request.pathParams.status as number
+        return to === null ? new PlainTextResponse('', status) : new RedirectResponse(to, status)
+      }, { methods: ANY }),
+      new Route('/chain/{n:int}', (request: Request) => {
+        const n = request.pathParams.n as number
+        return n ? new RedirectResponse(`/chain/${n - 1}`, 302) : new PlainTextResponse('done')
+      }),
+      new Route('/seen', async (request: Request) => {
+        const seen = { method: request.method, headers: Object.fromEntries(request.headers), body: await request.text() }
+        return new JSONResponse(seen, { headers: { 'x-method': request.method } })
+      }, { methods: ANY }),
+    ],
+  })
+  // Two origins owned by the app, so that a redirect can change origin and stay in the app.
+  let hops: Interception
+  beforeAll(() => (hops = intercept(redirects, { origin: 'http://app.test', match: (url) => url.hostname.endsWith('.test'), cookies: false })))
+  afterAll(() => hops.close())
+
+  const SENT = {
+    authorization: 'Bearer SECRET',
+    cookie: 'sid=1',
+    'proxy-authorization': 'Basic cHJveHk6c2VjcmV0',
+    'x-custom': 'kept',
+    'content-type': 'text/plain',
+    'content-encoding': 'identity',
+    'content-language': 'en',
+    'content-location': '/draft',
+  }
+  const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization']
+  const BODY_HEADERS = ['content-type', 'content-encoding', 'content-language', 'content-location', 'content-length']
+  const without = (names: string[]) => Object.fromEntries(Object.entries(SENT).filter(([name]) => !names.includes(name)))
+  const to = (status: number, location: string) => `http://app.test/redirect/${status}?to=${encodeURIComponent(location)}`
+  // The request as the app's or the network's `/seen` received it, restricted to the headers sent.
+  const seen = async (response: globalThis.Response) => {
+    const { method, headers, body } = (await response.json()) as { method: string; headers: Record<string, string>; body: string }
+    return { method, headers: Object.fromEntries(Object.entries(headers).filter(([name]) => name in SENT)), body }
+  }
+  const stream = () => new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode('streamed')), controller.close()) })
+
+  test('a redirect to another origin drops authorization, cookie and proxy-authorization, on the network and in the app', async () => {
+    const network = `http://127.0.0.1:${NETWORK_PORT}/seen`
+    const left = await fetch(to(302, network), { headers: SENT })
+    expect([left.url, left.redirected]).toEqual([network, true])
+    expect(await seen(left)).toEqual({ method: 'GET', headers: without(CREDENTIALS), body: '' })
+    const posted = await fetch(to(307, 'http://other.test/seen'), { method: 'POST', headers: SENT, body: 'hi' })
+    expect(await seen(posted)).toEqual({ method: 'POST', headers: without(CREDENTIALS), body: 'hi' })
+    const host = await fetch(to(302, 'http://other.test/seen'), { headers: { host: 'app.test' } })
+    expect((await host.json()).headers.host).toBe('other.test') // the Host of the new origin, not the one sent
+  })
+
+  test('a redirect within the origin keeps every header', async () => {
+    expect(await seen(await fetch(to(307, '/seen'), { method: 'POST', headers: SENT, body: 'hi' }))).toEqual({ method: 'POST', headers: SENT, body: 'hi' })
+    expect(await seen(await fetch(to(302, '/seen'), { headers: SENT }))).toEqual({ method: 'GET', headers: SENT, body: '' })
+  })
+
+  test('301/302 turn a POST, and 303 anything but GET or HEAD, into a GET without the body and its headers', async () => {
+    const asGet = { method: 'GET', headers: without(BODY_HEADERS), body: '' }
+    for (const [status, method] of [[301, 'POST'], [302, 'POST'], [303, 'POST'], [303, 'PUT']] as const) {
+      expect(await seen(await fetch(to(status, '/seen'), { method, headers: SENT, body: 'hi' })), `${status} ${method}`).toEqual(asGet)
+    }
+    expect(await seen(await fetch(to(301, '/seen'), { method: 'PUT', headers: SENT, body: 'hi' }))).toEqual({ method: 'PUT', headers: SENT, body: 'hi' })
+    expect(await seen(await fetch(to(303, '/seen'), { headers: SENT }))).toEqual({ method: 'GET', headers: SENT, body: '' })
+    const head = await fetch(to(303, '/seen'), { method: 'HEAD' })
+    expect([head.status, head.url, head.headers.get('x-method')]).toEqual([200, 'http://app.test/seen', 'HEAD'])
+  })
+
+  test('307 and 308 send the body again, from a Request too; a streamed body cannot be sent again (fetch fails) but a 303 drops it', async () => {
+    expect(await seen(await fetch(to(307, '/seen'), { method: 'POST', body: 'again' }))).toMatchObject({ method: 'POST', body: 'again' })
+    expect(await seen(await fetch(to(308, '/seen'), { method: 'PUT', body: new TextEncoder().encode('bytes') }))).toMatchObject({ method: 'PUT', body: 'bytes' })
+    expect(await seen(await fetch(new globalThis.Request(to(307, '/seen'), { method: 'POST', body: 'from a Request' })))).toMatchObject({ body: 'from a Request' })
+    for (const status of [307, 308, 302]) {
+      await expect(fetch(to(status, '/seen'), { method: 'POST', body: stream(), duplex: 'half' } as RequestInit), String(status)).rejects.toThrow(TypeError)
+    }
+    expect(await seen(await fetch(to(303, '/seen'), { method: 'POST', body: stream(), duplex: 'half' } as RequestInit))).toMatchObject({ method: 'GET', body: '' })
+  })
+
+  test("20 redirects at most; redirect: 'error' fails on any 3xx, 'manual' returns it; only http(s) locations without credentials", async () => {
+    const twenty = await fetch('http://app.test/chain/20')
+    expect([await twenty.text(), twenty.url, twenty.redirected]).toEqual(['done', 'http://app.test/chain/0', true])
+    await expect(fetch('http://app.test/chain/21')).rejects.toThrow(TypeError)
+    await expect(fetch(to(302, '/seen'), { redirect: 'error' })).rejects.toThrow(TypeError)
+    await expect(fetch('http://app.test/redirect/302', { redirect: 'error' })).rejects.toThrow(TypeError) // no Location, still a redirect
+    expect((await fetch('http://app.test/redirect/302')).status).toBe(302) // no Location: the response itself
+    const manual = await fetch(to(302, '/seen'), { redirect: 'manual' })
+    expect([manual.status, manual.headers.get('location'), manual.redirected]).toEqual([302, 'http://app.test/seen', false])
+    await expect(fetch(to(302, 'data:text/plain,hi'))).rejects.toThrow(TypeError)
+    await expect(fetch(to(302, 'http://user:secret@app.test/seen'))).rejects.toThrow(TypeError)
+  })
+
+  test("response.url is the last URL, the network's own redirects included, without its fragment, as fetch's", async () => {
+    expect((await fetch('http://app.test/seen#top')).url).toBe('http://app.test/seen')
+    expect((await fetch(`${to(302, '/seen')}#top`)).url).toBe('http://app.test/seen')
+    expect((await fetch(to(302, `http://127.0.0.1:${NETWORK_PORT}/moved`))).url).toBe(`http://127.0.0.1:${NETWORK_PORT}/seen`)
   })
 })

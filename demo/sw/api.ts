@@ -2,6 +2,7 @@
 import { cacheNames } from 'workbox-core'
 import { HTTPException, JSONResponse, Response, Route, StreamingResponse, UJSONResponse, type Request } from '../../src/index.js'
 import { listFiles } from '../../src/storage/index.js'
+import { CSRF_HEADER, checkCSRF } from './csrf.js'
 import { matches } from './pages.js'
 import { attachFiles, createNote, deleteNote, getNote, listNotes, newNote, noteIds, saveNote, saveNotes } from './store.js'
 import type { Note } from '../types.js'
@@ -43,8 +44,14 @@ async function delete_note_api(request: Request) {
   return new Response(null, 204)
 }
 
-/** Multipart upload (field `files`) of attachments for a note. */
+/**
+ * Multipart upload (field `files`) of attachments for a note. A form of another site can send
+ * multipart too, so this one route of the API wants the page's CSRF token in `x-csrf-token` (from
+ * `<meta name="csrf-token">`). The others need none: their JSON body, PATCH and DELETE are
+ * beyond what a form can send, and other sites' fetches never reach this worker.
+ */
 async function upload_api(request: Request) {
+  checkCSRF(request, request.headers.get(CSRF_HEADER))
   const note = await noteOr404(request)
   const files = formFiles(await request.form({ maxFiles: LIMITS.files }))
   if (!files.length) throw new ValidationError('Send the files as multipart/form-data in a field named "files"', 'files')

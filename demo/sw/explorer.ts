@@ -164,6 +164,9 @@ function specOf(request: Request): Spec {
 const runExplorer: ASGIApp = async (scope, receive, send) => {
   const request = new Request(scope as HTTPScope, receive)
   const response = buildResponse(specOf(request))
+  // Any site can link to a spec, HTML and scripts included: opened as a page, it is sandboxed
+  // (no scripts, an origin of its own), never a page of the app's origin.
+  response.headers.set('content-security-policy', 'sandbox')
   const log: RecordedMessage[] = []
   const run = request.queryParams.get('run')
   if (run) {

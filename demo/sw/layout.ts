@@ -1,5 +1,6 @@
 /** The frame around every page the worker renders, and the cookies that come with it. */
 import { HTMLResponse, type Request } from '../../src/index.js'
+import { csrfField, csrfToken, withCSRFCookie } from './csrf.js'
 import { html, raw, type SafeHTML } from './html.js'
 import { pages } from 'swasgi:build'
 
@@ -58,9 +59,10 @@ export interface PageOptions {
   flash?: string
 }
 
-/** A whole HTML page, as an `HTMLResponse` carrying the session cookie. */
+/** A whole HTML page, as an `HTMLResponse` carrying the session and CSRF cookies. */
 export function renderPage(request: Request, { title, page, body, statusCode = 200, flash }: PageOptions): HTMLResponse {
   const theme = themeOf(request)
+  const token = csrfToken(request)
   const next = theme === 'dark' ? 'light' : 'dark'
   const here = request.url.pathname + request.url.search
   const document = html`<!doctype html>
@@ -72,6 +74,7 @@ export function renderPage(request: Request, { title, page, body, statusCode = 2
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="manifest" href="/manifest.webmanifest">
 <meta name="theme-color" content="#4f46e5">
+<meta name="csrf-token" content="${token}">
 ${PAGE.styles.map((href) => html`<link rel="stylesheet" href="${href}">`)}
 ${PAGE.scripts.map((src) => html`<script type="module" src="${src}"></script>`)}
 </head>
@@ -85,6 +88,7 @@ ${PAGE.scripts.map((src) => html`<script type="module" src="${src}"></script>`)}
     <div class="topbar-end">
       <span class="net" data-net role="status" title="Whether the server can be reached">Online</span>
       <form method="post" action="/settings/theme" class="theme-toggle">
+        ${csrfField(token)}
         <input type="hidden" name="theme" value="${next}">
         <input type="hidden" name="next" value="${here}">
         <button type="submit" class="icon-button" aria-label="Switch to the ${next} theme" title="Switch to the ${next} theme">${raw(next === 'dark' ? ICONS.moon : ICONS.sun)}</button>
@@ -103,7 +107,7 @@ ${body}
 </body>
 </html>
 `
-  return withSession(request, new HTMLResponse(document.value, statusCode))
+  return withCSRFCookie(request, withSession(request, new HTMLResponse(document.value, statusCode)))
 }
 
 /** A page for an error the visitor should see (404 note, 400 form), in the app's own frame. */

@@ -1,6 +1,8 @@
 /** The bodies of the app's pages: plain functions from data to markup. */
+import { csrfField } from './csrf.js'
 import { html, raw, type SafeHTML } from './html.js'
 import type { Theme } from './layout.js'
+import { isPassive } from './mediatypes.js'
 import type { Attachment, Note, NoteInput } from '../types.js'
 import { LIMITS } from './validation.js'
 
@@ -89,10 +91,12 @@ export function homePage(notes: Note[], total: number, query: string): SafeHTML 
 ${notes.length ? '' : empty}`
 }
 
-/** An attachment shown as what it is: an image, a seekable video, audio, or a file to download. */
-function attachmentFigure(note: Note, attachment: Attachment): SafeHTML {
+/** An attachment shown as what it is: an image, a seekable video, audio, or a file to open or download. */
+function attachmentFigure(note: Note, attachment: Attachment, token: string): SafeHTML {
   const src = `/files/${note.id}/${attachment.id}`
   const kind = attachment.mediaType.split('/')[0]
+  const label = attachment.filename.split('.').pop()?.slice(0, 4).toUpperCase() || 'FILE'
+  // An <img> never runs an SVG's scripts; only passive types open in a tab (the others are downloads).
   const preview =
     kind === 'image'
       ? html`<img src="${src}" alt="${attachment.filename}" loading="lazy">`
@@ -100,7 +104,9 @@ function attachmentFigure(note: Note, attachment: Attachment): SafeHTML {
         ? html`<video src="${src}" controls preload="metadata" playsinline></video>`
         : kind === 'audio'
           ? html`<audio src="${src}" controls preload="metadata"></audio>`
-          : html`<a class="file-icon" href="${src}" target="_blank">${attachment.filename.split('.').pop()?.slice(0, 4).toUpperCase() || 'FILE'}</a>`
+          : isPassive(attachment.mediaType)
+            ? html`<a class="file-icon" href="${src}" target="_blank">${label}</a>`
+            : html`<a class="file-icon" href="${src}?download=1">${label}</a>`
   return html`<figure class="attachment" data-attachment="${attachment.filename}">
   <div class="preview">${preview}</div>
   <figcaption>
@@ -109,6 +115,7 @@ function attachmentFigure(note: Note, attachment: Attachment): SafeHTML {
     <span class="attachment-actions">
       <a class="button small" href="${src}?download=1">Download</a>
       <form method="post" action="/notes/${note.id}/attachments/${attachment.id}/delete" data-confirm="Remove ${attachment.filename}?">
+        ${csrfField(token)}
         <button class="button small ghost" type="submit">Remove</button>
       </form>
     </span>
@@ -116,8 +123,8 @@ function attachmentFigure(note: Note, attachment: Attachment): SafeHTML {
 </figure>`
 }
 
-/** One note, with its attachments and the forms that change it. */
-export function notePage(note: Note): SafeHTML {
+/** One note, with its attachments and the forms that change it (`token`: the CSRF token they carry). */
+export function notePage(note: Note, token: string): SafeHTML {
   return html`<nav class="crumbs"><a href="/">← All notes</a></nav>
 <article class="note" data-note="${note.id}">
   <header class="page-head">
@@ -129,6 +136,7 @@ export function notePage(note: Note): SafeHTML {
     <div class="actions">
       <a class="button" href="/notes/${note.id}/edit">Edit</a>
       <form method="post" action="/notes/${note.id}/delete" data-confirm="Delete “${note.title}” and its attachments?">
+        ${csrfField(token)}
         <button class="button danger" type="submit">Delete</button>
       </form>
     </div>
@@ -136,8 +144,9 @@ export function notePage(note: Note): SafeHTML {
   <div class="card note-body">${paragraphs(note.body)}</div>
   <section class="attachments">
     <h2>Attachments <span class="muted">(${note.attachments.length})</span></h2>
-    ${note.attachments.length ? html`<div class="attachment-grid">${note.attachments.map((a) => attachmentFigure(note, a))}</div>` : html`<p class="muted">No attachments yet.</p>`}
+    ${note.attachments.length ? html`<div class="attachment-grid">${note.attachments.map((a) => attachmentFigure(note, a, token))}</div>` : html`<p class="muted">No attachments yet.</p>`}
     <form class="card upload" method="post" action="/notes/${note.id}/attachments" enctype="multipart/form-data" data-busy="Uploading…">
+      ${csrfField(token)}
       <label for="more-files">Add files <span class="muted">(images, video, anything; kept in IndexedDB)</span></label>
       <input id="more-files" type="file" name="files" multiple required>
       <button class="button" type="submit">Upload</button>
@@ -159,10 +168,11 @@ function noteFields(values: Partial<NoteInput>, error?: { message: string; field
 }
 
 /** The form for a new note: a classic multipart POST, answered with a 303 to the new note. */
-export function newNotePage(values: Partial<NoteInput> = {}, error?: { message: string; field?: string }): SafeHTML {
+export function newNotePage(token: string, values: Partial<NoteInput> = {}, error?: { message: string; field?: string }): SafeHTML {
   return html`<nav class="crumbs"><a href="/">← All notes</a></nav>
 <section class="page-head"><div><h1>New note</h1><p class="muted">A classic form POST: the worker saves it and answers <code>303 See Other</code>.</p></div></section>
 <form class="card form" method="post" action="/notes" enctype="multipart/form-data" data-busy="Saving…">
+  ${csrfField(token)}
   ${noteFields(values, error)}
   <label for="files">Attachments <span class="muted">(optional, up to ${LIMITS.files} files)</span></label>
   <input id="files" type="file" name="files" multiple>
@@ -171,10 +181,11 @@ export function newNotePage(values: Partial<NoteInput> = {}, error?: { message: 
 }
 
 /** The edit form: sent to the JSON API by the page script (PATCH), or as a classic POST without it. */
-export function editNotePage(note: Note, values: Partial<NoteInput> = note, error?: { message: string; field?: string }): SafeHTML {
+export function editNotePage(note: Note, token: string, values: Partial<NoteInput> = note, error?: { message: string; field?: string }): SafeHTML {
   return html`<nav class="crumbs"><a href="/notes/${note.id}">← ${note.title}</a></nav>
 <section class="page-head"><div><h1>Edit note</h1><p class="muted">Saved with <code>PATCH /api/notes/${note.id}</code>; errors come back as a 400 JSONResponse.</p></div></section>
 <form class="card form" method="post" action="/notes/${note.id}/edit" data-edit="${note.id}" data-busy="Saving…" novalidate>
+  ${csrfField(token)}
   ${noteFields(values, error)}
   <div class="form-actions"><button class="button primary" type="submit">Save changes</button><a class="button ghost" href="/notes/${note.id}">Cancel</a></div>
 </form>`
@@ -214,12 +225,13 @@ export function exportPage(total: number): SafeHTML {
 }
 
 /** The settings page: the theme cookie, the HttpOnly session cookie, and what is stored. */
-export function settingsPage(theme: Theme, session: { id: string; started: Date } | undefined, storage: { notes: number; files: number; bytes: number }): SafeHTML {
+export function settingsPage(theme: Theme, session: { id: string; started: Date } | undefined, storage: { notes: number; files: number; bytes: number }, token: string): SafeHTML {
   const option = (value: Theme, label: string) =>
     html`<label class="choice"><input type="radio" name="theme" value="${value}"${theme === value ? html` checked` : ''}> ${label}</label>`
   return html`<section class="page-head"><div><h1>Settings</h1><p class="muted">Cookies set by the app in the worker, and what it keeps in this browser.</p></div></section>
 <div class="settings-grid">
   <form class="card form" method="post" action="/settings/theme">
+    ${csrfField(token)}
     <h2>Theme</h2>
     <p class="muted">Kept in a <code>theme</code> cookie (readable by the page) that the worker reads to render every page.</p>
     <fieldset class="choices">${option('system', 'Follow the system')}${option('light', 'Light')}${option('dark', 'Dark')}</fieldset>

@@ -2,6 +2,7 @@
 import { createStore, del, get, getMany, keys, set, setMany } from 'idb-keyval'
 import { deleteFile, putFile } from '../../src/storage/index.js'
 import type { Attachment, Note, NoteInput } from '../types.js'
+import { uploadType } from './mediatypes.js'
 
 const notes = createStore('notes-demo', 'notes')
 
@@ -56,7 +57,7 @@ export async function storeFiles(noteId: string, files: File[]): Promise<Attachm
   const stored: Attachment[] = []
   try {
     for (const file of files) {
-      const attachment = { id: newId(), filename: file.name, mediaType: file.type || 'application/octet-stream', size: file.size, addedAt: Date.now() }
+      const attachment = { id: newId(), filename: file.name, mediaType: uploadType(file), size: file.size, addedAt: Date.now() }
       await putFile(attachmentPath(noteId, attachment.id), file, { mediaType: attachment.mediaType, lastModified: file.lastModified || Date.now() })
       stored.push(attachment)
     }

@@ -2,7 +2,9 @@
 import { FileResponse, HTTPException, PlainTextResponse, RedirectResponse, Route, type Request } from '../../src/index.js'
 import { listFiles } from '../../src/storage/index.js'
 import { precache } from 'swasgi:build'
+import { checkedForm, csrfToken } from './csrf.js'
 import { renderPage, sessionOf, themeOf, THEMES } from './layout.js'
+import { isPassive } from './mediatypes.js'
 import { editNotePage, exportPage, homePage, matches, newNotePage, notePage, settingsPage } from './pages.js'
 import { attachFiles, attachmentPath, createNote, deleteNote, detachFile, getNote, listNotes, saveNote } from './store.js'
 import type { Note } from '../types.js'
@@ -43,58 +45,64 @@ async function home(request: Request) {
 
 async function note(request: Request) {
   const found = await noteOr404(request)
-  return renderPage(request, { title: found.title, page: 'note', body: notePage(found), flash: flashOf(request) })
+  return renderPage(request, { title: found.title, page: 'note', body: notePage(found, csrfToken(request)), flash: flashOf(request) })
 }
 
 async function new_note(request: Request) {
-  return renderPage(request, { title: 'New note', page: 'new', body: newNotePage() })
+  return renderPage(request, { title: 'New note', page: 'new', body: newNotePage(csrfToken(request)) })
 }
 
-/** Classic form POST: a 303 to the new note, or the form again (400) with the problem, nothing saved. */
+/**
+ * Classic form POST: a 303 to the new note, or the form again (400) with the problem, nothing saved.
+ * Like every form route, it reads the form with `checkedForm`: a form another site sent is a 403.
+ */
 async function create_note(request: Request) {
-  const form = await request.form({ maxFiles: 10 })
+  const form = await checkedForm(request, { maxFiles: 10 })
   try {
     const created = await createNote(noteFromForm(form), formFiles(form))
     return seeOther(`/notes/${created.id}`, 'Note saved')
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error
-    return renderPage(request, { title: 'New note', page: 'new', statusCode: 400, body: newNotePage(formValues(form), error) })
+    return renderPage(request, { title: 'New note', page: 'new', statusCode: 400, body: newNotePage(csrfToken(request), formValues(form), error) })
   }
 }
 
 async function edit_note(request: Request) {
   const found = await noteOr404(request)
-  return renderPage(request, { title: `Edit ${found.title}`, page: 'edit', body: editNotePage(found) })
+  return renderPage(request, { title: `Edit ${found.title}`, page: 'edit', body: editNotePage(found, csrfToken(request)) })
 }
 
 /** The edit form without the page script: the same checks as the API, then a 303. */
 async function update_note(request: Request) {
+  const form = await checkedForm(request)
   const found = await noteOr404(request)
-  const form = await request.form()
   try {
     await saveNote({ ...found, ...noteFromForm(form), updatedAt: Date.now() })
     return seeOther(`/notes/${found.id}`, 'Changes saved')
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error
-    return renderPage(request, { title: `Edit ${found.title}`, page: 'edit', statusCode: 400, body: editNotePage(found, formValues(form), error) })
+    return renderPage(request, { title: `Edit ${found.title}`, page: 'edit', statusCode: 400, body: editNotePage(found, csrfToken(request), formValues(form), error) })
   }
 }
 
 async function delete_note(request: Request) {
+  await checkedForm(request)
   const found = await noteOr404(request)
   await deleteNote(found)
   return seeOther('/', `Deleted “${found.title}”`)
 }
 
 async function add_attachments(request: Request) {
+  const form = await checkedForm(request)
   const found = await noteOr404(request)
-  const files = formFiles(await request.form())
+  const files = formFiles(form)
   if (!files.length) throw new HTTPException(400, 'Choose at least one file to upload.')
   await attachFiles(found, files)
   return seeOther(`/notes/${found.id}`, files.length === 1 ? `Added ${files[0].name}` : `Added ${files.length} files`)
 }
 
 async function remove_attachment(request: Request) {
+  await checkedForm(request)
   const found = await noteOr404(request)
   if (!(await detachFile(found, String(request.pathParams.attachment)))) throw new HTTPException(404, 'That attachment is already gone.')
   return seeOther(`/notes/${found.id}`, 'Attachment removed')
@@ -102,17 +110,20 @@ async function remove_attachment(request: Request) {
 
 /**
  * An attachment's bytes: inline (so `<img>` and `<video>` show it, with Range requests for seeking),
- * or with `?download` as an attachment under its own filename.
+ * or with `?download` as an attachment under its own filename. Only passive types are ever inline,
+ * whatever a note was stored with: an HTML or SVG file shown from this origin would run in it.
  */
 async function file(request: Request) {
   const found = await noteOr404(request)
   const attachment = found.attachments.find((a) => a.id === request.pathParams.attachment)
   if (!attachment) throw new HTTPException(404, 'No such attachment.')
+  const inline = isPassive(attachment.mediaType) && !request.queryParams.has('download')
   return new FileResponse(attachmentPath(found.id, attachment.id), {
     filename: attachment.filename,
     mediaType: attachment.mediaType,
-    contentDispositionType: request.queryParams.has('download') ? 'attachment' : 'inline',
-    headers: { 'cache-control': 'no-cache' },
+    contentDispositionType: inline ? 'inline' : 'attachment',
+    // nosniff: the browser keeps to the type (no HTML found in a "text/plain" file).
+    headers: { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' },
   })
 }
 
@@ -129,12 +140,12 @@ async function settings(request: Request) {
   const notes = await listNotes()
   const files = notes.flatMap((n) => n.attachments)
   const storage = { notes: notes.length, files: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0) }
-  return renderPage(request, { title: 'Settings', page: 'settings', body: settingsPage(themeOf(request), sessionOf(request), storage), flash: flashOf(request) })
+  return renderPage(request, { title: 'Settings', page: 'settings', body: settingsPage(themeOf(request), sessionOf(request), storage, csrfToken(request)), flash: flashOf(request) })
 }
 
 /** Sets the `theme` cookie (readable by the page, kept a year) and goes back where the visitor was. */
 async function save_theme(request: Request) {
-  const form = await request.form()
+  const form = await checkedForm(request)
   const theme = String(form.get('theme'))
   if (!(THEMES as string[]).includes(theme)) throw new HTTPException(400, `Unknown theme “${theme}”.`)
   const next = String(form.get('next') ?? '/')

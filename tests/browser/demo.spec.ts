@@ -11,6 +11,11 @@ const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ p
 
 const DEMO = `http://127.0.0.1:${process.env.DEMO_PORT ?? 4181}` // the demo's webServer in playwright.config.ts
 test.use({ baseURL: DEMO })
+// Pages of other origins, from the test app's server (tests/browser/app/public/cross-site/): under
+// another host name it is another site; on another port of 127.0.0.1 it is the same site.
+const TEST_PORT = Number(process.env.TEST_PORT ?? 4179)
+const CROSS_SITE = `http://localhost:${TEST_PORT}`
+const SAME_SITE_OTHER_ORIGIN = `http://127.0.0.1:${TEST_PORT}`
 
 /** Opens `path` on a first visit: the bootstrap page installs the worker and reloads into the app. */
 async function openApp(page: Page, path = '/'): Promise<void> {
@@ -224,14 +229,25 @@ test.describe('the notes demo', () => {
 
     // Attachments through the API (multipart), then downloaded from the note page under their own name.
     const id: string = answers.list.notes[0].id
+    // A multipart body is what a form of another site can send too: the upload needs the page's CSRF token.
     const uploaded = await page.evaluate(async (id) => {
+      const token = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? ''
+      const upload = (body: FormData, headers: Record<string, string> = { 'x-csrf-token': token }) => fetch(`/api/notes/${id}/attachments`, { method: 'POST', body, headers })
       const form = new FormData()
       form.append('files', new File(['item,qty\nlemons,3\n'], 'shopping list.csv', { type: 'text/csv' }))
-      const response = await fetch(`/api/notes/${id}/attachments`, { method: 'POST', body: form })
-      const empty = await fetch(`/api/notes/${id}/attachments`, { method: 'POST', body: new FormData() })
-      return { status: response.status, body: await response.json(), empty: [empty.status, (await empty.json()).field] }
+      const noToken = await upload(form, {})
+      const wrongToken = await upload(form, { 'x-csrf-token': 'f'.repeat(32) })
+      const response = await upload(form)
+      const empty = await upload(new FormData())
+      return {
+        refused: [noToken.status, (await noToken.json()).error, wrongToken.status],
+        status: response.status,
+        body: await response.json(),
+        empty: [empty.status, (await empty.json()).field],
+      }
     }, id)
     expect(uploaded).toMatchObject({ status: 201, body: { attachments: [{ filename: 'shopping list.csv', mediaType: 'text/csv', size: 18 }] }, empty: [400, 'files'] })
+    expect(uploaded.refused).toEqual([403, expect.stringContaining('CSRF token'), 403])
     await page.locator('.note-card a').click()
     await expect(page.locator('.attachment .file-icon')).toHaveText('CSV')
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download' }).click()])
@@ -384,9 +400,61 @@ test.describe('the notes demo', () => {
 
     // The same spec opens in a tab of its own: a navigation the worker answers with the response itself.
     await page.getByLabel('Response class').selectOption('HTMLResponse')
-    await page.getByLabel('Content').fill('<h1 id="made">Made in the explorer</h1>')
+    await page.getByLabel('Content').fill('<h1 id="made">Made in the explorer</h1><script>document.title = "script ran"</script>')
     const [tab] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('link', { name: 'Open in a new tab' }).click()])
     await expect(tab.locator('#made')).toHaveText('Made in the explorer')
+    // It is shown sandboxed: any site can link to such a URL, so its scripts must not run in the app's origin.
+    expect(await tab.title()).not.toBe('script ran')
+  })
+
+  test('a form another site submits is refused with 403 and saves nothing; so is one without the token', async ({ page }) => {
+    await openApp(page)
+    // The attack: another site's page auto-submits a multipart form with an HTML file to POST /notes.
+    // The worker's jar sends it no SameSite cookie, so the CSRF cookie is missing.
+    for (const site of [CROSS_SITE, SAME_SITE_OTHER_ORIGIN]) {
+      const posted = page.waitForResponse((response) => response.request().method() === 'POST' && response.url() === `${DEMO}/notes`)
+      await page.goto(`${site}/cross-site/upload.html?to=${DEMO}/notes`)
+      // From the same site (another port) the cookie comes along, but the form has no token.
+      expect((await posted).status(), site).toBe(403)
+      await expect(page.locator('.status-code')).toHaveText('403')
+      await expect(page.locator('.error-state')).toContainText('CSRF token')
+    }
+    expect(await page.evaluate(async () => (await (await fetch('/api/notes')).json()).count)).toBe(0)
+
+    // The app's own form still works.
+    await page.goto('/notes/new')
+    await page.getByLabel('Title').fill('Written here')
+    await page.getByRole('button', { name: 'Save note' }).click()
+    await expect(page.locator('[data-flash]')).toHaveText('Note saved')
+  })
+
+  test('an HTML attachment is served as a download with nosniff, never as a page of the app', async ({ page, context }) => {
+    await openApp(page)
+    const [id] = await apiCreate(page, [{ title: 'Files' }])
+    await page.goto(`/notes/${id}`)
+    await page.locator('#more-files').setInputFiles([
+      { name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<script>document.title = "script ran"</script><h1>Not the app</h1>') },
+      { name: 'readme.txt', mimeType: 'text/plain', buffer: Buffer.from('plain text') },
+    ])
+    await page.getByRole('button', { name: 'Upload' }).click()
+    await expect(page.locator('[data-flash]')).toHaveText('Added 2 files')
+    const { attachments } = await page.evaluate(async (id) => (await fetch(`/api/notes/${id}`)).json(), id)
+    const [html, text] = (attachments as { id: string; mediaType: string }[]).map((a) => `/files/${id}/${a.id}`)
+    // What was stored is text/html: the serving side alone must make it harmless.
+    expect(attachments[0].mediaType).toBe('text/html')
+
+    const headers = (src: string) =>
+      page.evaluate(async (src) => {
+        const response = await fetch(src)
+        return [response.headers.get('content-disposition'), response.headers.get('x-content-type-options')]
+      }, src)
+    expect(await headers(html)).toEqual(['attachment; filename="page.html"', 'nosniff'])
+    expect(await headers(text)).toEqual(['inline; filename="readme.txt"', 'nosniff']) // passive: shown
+    // Opened as a page (the note's file link, or any site linking to it): the browser downloads it.
+    const tab = await context.newPage()
+    const [download] = await Promise.all([tab.waitForEvent('download', { timeout: 5000 }), tab.goto(html).catch(() => null)])
+    expect(download.suggestedFilename()).toBe('page.html')
+    expect(await tab.title()).not.toBe('script ran')
   })
 
   test('reads well on a phone', async ({ browser }) => {

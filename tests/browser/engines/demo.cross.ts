@@ -1,16 +1,22 @@
 // The notes demo (demo/, `npm run demo`) in every engine, through its real worker: the first visit
 // installs it, a note with attachments is made with the classic multipart form, its files are
 // served (Range included), it all survives going offline, and the theme and session cookies behave.
-// The same steps as the Chromium tour in tests/browser/demo.spec.ts, through the driver interface.
-import { describe, expect, test } from 'vitest'
+// The same steps as the Chromium tour in tests/browser/demo.spec.ts, through the driver interface;
+// and a form another site submits is refused (CSRF).
+import type { Server } from 'node:http'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from './driver.js'
 import { engines, PORT, RestartableServer, useEngine, waitForPage } from './harness.js'
 // @ts-expect-error a plain .mjs module, also `npm run demo`
 import { buildDemo, demoOutDir, serveDemo } from '../../../scripts/demo.mjs'
+// @ts-expect-error a plain .mjs module, also Playwright's webServer
+import { listen } from '../server.mjs'
 
 /** The demo's port in this suite (the app has PORT, WebKitWebDriver PORT+2). */
 const DEMO_PORT = PORT + 4
 const DEMO = `http://127.0.0.1:${DEMO_PORT}`
+/** Another site (another host name): the test app's server, for its cross-site/ pages. */
+const CROSS_SITE = `http://localhost:${PORT + 1}`
 
 // Built once per run (on the first start), served by `vite preview` as `npm run demo` does.
 let built: Promise<unknown> | undefined
@@ -19,6 +25,15 @@ const demoServer = new RestartableServer(async () => {
   built ??= buildDemo(outDir)
   await built
   return serveDemo(DEMO_PORT, outDir)
+})
+
+let otherSite: Server | undefined
+beforeAll(async () => {
+  otherSite = (await listen(PORT + 1)) as Server
+})
+afterAll(async () => {
+  otherSite?.closeAllConnections()
+  await new Promise((resolve) => otherSite?.close(resolve) ?? resolve(undefined))
 })
 
 declare global {
@@ -183,6 +198,18 @@ describe.each(engines)('%s', (engine) => {
     // The badge asks the server, so it is right whichever way the network went (a stopped server
     // leaves navigator.onLine true, and so does Chromium's offline switch after a navigation).
     expect(await waitForPage(page, () => (document.querySelector('[data-net]')?.textContent === 'Offline' ? 'Offline' : null)), 'the badge says Offline').toBe('Offline')
+  })
+
+  test('a multipart form another site submits (an HTML file in it) is refused with 403, and no note is made', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage()
+    await openDemo(page, '/', 'home')
+    // The form arrives without the app's SameSite cookies, so without the CSRF cookie.
+    await page.goto(`${CROSS_SITE}/cross-site/upload.html?to=${DEMO}/notes`)
+    const shown = await waitForPage(page, (url) => (location.href === url && document.readyState === 'complete' ? (document.querySelector('.status-code')?.textContent ?? '') : null), { arg: `${DEMO}/notes` }).catch(async (error: Error) => {
+      throw new Error(`${error.message}; the page is at ${await page.evaluate(() => location.href).catch(() => '?')}`)
+    })
+    expect(shown, 'the app answered 403').toBe('403')
+    expect(await page.evaluate(async () => ((await (await fetch('/api/notes')).json()) as { count: number }).count), 'no note was made').toBe(0)
   })
 
   test('the theme cookie changes every rendered page and shows in document.cookie; the HttpOnly session never does', { timeout: 60_000 }, async () => {

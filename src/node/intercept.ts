@@ -87,7 +87,8 @@ export function intercept(app: ASGIApp, opts: InterceptOptions): Interception {
   const handler = handle(app, {
     ...opts,
     ...(jar && {
-      cookie: (request) => jar.cookieHeader(new URL(request.url), site(request)),
+      // A cookie header the caller wrote goes as written, instead of the jar's (as httpx's jar does).
+      cookie: (request) => request.headers.get('cookie') ?? jar.cookieHeader(new URL(request.url), site(request)),
       onSetCookie: (cookies, request) => jar.setCookies(cookies, new URL(request.url), site(request)),
     }),
   })

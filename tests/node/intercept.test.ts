@@ -77,6 +77,9 @@ describe('intercept(app): fetch answered by the app', () => {
     expect(login.headers.get('set-cookie')).toBeNull() // kept by the jar, as in the worker
     expect((await (await fetch('/api/hello')).json()).cookie).toBe('session=abc')
     expect((await server.cookies!.all()).map((c) => [c.name, c.value, c.path, c.httpOnly])).toEqual([['session', 'abc', '/api', true]])
+    // A cookie header the caller writes goes as written, instead of the jar's (as httpx's jar does).
+    expect((await (await fetch('/api/hello', { headers: { cookie: 'mine=1' } })).json()).cookie).toBe('mine=1')
+    expect((await (await fetch('/api/hello')).json()).cookie).toBe('session=abc')
   })
 
   test('redirects are followed as fetch does, or handed over with redirect: manual', async () => {

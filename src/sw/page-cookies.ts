@@ -4,7 +4,7 @@
  * register(): it answers with document.cookie when asked and writes what the worker sends into
  * document.cookie. Every page of the origin shares one browser jar, so any page can do the write.
  */
-import { createStore, get, set, type UseStore } from 'idb-keyval'
+import { createStore, get, update, type UseStore } from 'idb-keyval'
 import { COOKIES_READ, COOKIES_WRITE } from '../messages.js'
 import type { BrowserCookie, CookieStoreLike } from './cookie-jar.js'
 
@@ -133,6 +133,15 @@ interface Saved {
   pending: [string, string][]
 }
 
+/** The sync's state: the pages that said hello, the last document.cookie, the writes no page took yet. */
+interface State {
+  pages: Set<string>
+  snapshot: Map<string, string>
+  pending: Map<string, string>
+}
+
+const revive = (saved: Saved | undefined): State => ({ pages: new Set(saved?.pages), snapshot: new Map(saved?.snapshot), pending: new Map(saved?.pending) })
+
 // Enough for every open page; the oldest is forgotten first (it may be long gone).
 const MAX_PAGES = 64
 
@@ -149,49 +158,88 @@ export class PageCookies {
   /** The browser's own Cookie Store, read where no page answers: WebKit's getAll() works. */
   readonly #browser: CookieStoreLike | undefined
   readonly #store: UseStore
-  #state: Promise<{ pages: Set<string>; snapshot: Map<string, string>; pending: Map<string, string> }> | undefined
+  readonly #channel: BroadcastChannel | undefined
+  /** The state as this worker last read or changed it; undefined: read it again. */
+  #state: Promise<State> | undefined
+  /** A document.cookie a page answered since the last change, which the next change keeps. */
+  #seen: Map<string, string> | undefined
 
-  constructor(clients: PageClientsLike, options: { timeout?: number; cookieStore?: CookieStoreLike; store?: UseStore } = {}) {
+  /**
+   * `channel` names the BroadcastChannel through which the syncs sharing `store` tell each other
+   * of a change (default: one for the default store, none for a store of your own).
+   */
+  constructor(clients: PageClientsLike, options: { timeout?: number; cookieStore?: CookieStoreLike; store?: UseStore; channel?: string | null } = {}) {
     this.#clients = clients
     this.#timeout = options.timeout ?? 250
     this.#browser = options.cookieStore
     this.#store = options.store ?? createStore('swasgi-page-cookies', 'sync')
+    // Every worker of the origin shares the state, as its pages share one jar (see CookieJar).
+    const name = options.channel === undefined ? (options.store ? null : 'swasgi-page-cookies') : options.channel
+    if (name && typeof BroadcastChannel === 'function') {
+      this.#channel = new BroadcastChannel(name)
+      this.#channel.onmessage = () => (this.#state = undefined)
+      ;(this.#channel as { unref?: () => void }).unref?.()
+    }
   }
 
-  #load() {
-    this.#state ??= get<Saved>('sync', this.#store).then(
-      (saved) => ({ pages: new Set(saved?.pages), snapshot: new Map(saved?.snapshot), pending: new Map(saved?.pending) }),
-      () => ({ pages: new Set<string>(), snapshot: new Map<string, string>(), pending: new Map<string, string>() }),
-    )
+  #load(): Promise<State> {
+    this.#state ??= get<Saved>('sync', this.#store).then(revive, () => revive(undefined))
     return this.#state
   }
 
-  async #save(): Promise<void> {
-    const { pages, snapshot, pending } = await this.#load()
-    await set('sync', { pages: [...pages], snapshot: [...snapshot], pending: [...pending] } satisfies Saved, this.#store).catch(() => {})
+  /**
+   * Makes `change` to the state as saved, in one transaction (another worker's changes stay), and
+   * keeps the result; resolves with what `change` returns. Where IndexedDB fails, the change is
+   * made to this worker's state alone.
+   */
+  async #change<T>(change: (state: State) => T): Promise<T> {
+    let next!: State
+    let result!: T
+    const make = (state: State) => {
+      if (this.#seen) state.snapshot = new Map(this.#seen)
+      result = change(state)
+      return state
+    }
+    try {
+      await update<Saved>(
+        'sync',
+        (saved) => {
+          const { pages, snapshot, pending } = (next = make(revive(saved)))
+          return { pages: [...pages], snapshot: [...snapshot], pending: [...pending] }
+        },
+        this.#store,
+      )
+      this.#channel?.postMessage(0)
+    } catch {
+      next = make(await this.#load())
+    }
+    this.#seen = undefined
+    this.#state = Promise.resolve(next)
+    return result
   }
 
   /** A page runs register(): remember it and its cookies; resolves with the writes it should make now. */
-  async hello(clientId: string, cookie: string): Promise<string[]> {
-    const state = await this.#load()
-    state.pages.delete(clientId)
-    state.pages.add(clientId)
-    if (state.pages.size > MAX_PAGES) state.pages.delete(state.pages.values().next().value!)
-    state.snapshot = snapshotOf(cookie)
-    const writes = [...state.pending.values()]
-    // The page makes them next: its jar is to be read with them.
-    apply(state.snapshot, writes)
-    state.pending.clear()
-    await this.#save()
-    return writes
+  hello(clientId: string, cookie: string): Promise<string[]> {
+    return this.#change((state) => {
+      state.pages.delete(clientId)
+      state.pages.add(clientId)
+      if (state.pages.size > MAX_PAGES) state.pages.delete(state.pages.values().next().value!)
+      state.snapshot = snapshotOf(cookie)
+      const writes = [...state.pending.values()]
+      // The page makes them next: its jar is to be read with them.
+      apply(state.snapshot, writes)
+      state.pending.clear()
+      return writes
+    })
   }
 
   /** A page's document.cookie, reported as it hides (`gone`: it is leaving, ask it no more). */
   async report(cookie: string, clientId: string, gone: boolean): Promise<void> {
-    const state = await this.#load()
-    state.snapshot = snapshotOf(cookie)
-    if (gone) state.pages.delete(clientId)
-    await this.#save()
+    this.#seen = undefined
+    await this.#change((state) => {
+      state.snapshot = snapshotOf(cookie)
+      if (gone) state.pages.delete(clientId)
+    })
   }
 
   /**
@@ -224,7 +272,7 @@ export class PageCookies {
     if (state.pages.has(clientId)) {
       const answer = await this.#ask(clientId, { type: COOKIES_READ })
       if (typeof answer === 'string') {
-        state.snapshot = snapshotOf(answer)
+        state.snapshot = this.#seen = snapshotOf(answer)
         return withPending(parseDocumentCookie(answer), state.pending)
       }
     }
@@ -233,26 +281,30 @@ export class PageCookies {
   }
 
   async #write(clientId: string, lines: Write[]): Promise<void> {
-    const state = await this.#load()
-    for (const { key, line } of lines) state.pending.set(key, line)
-    apply(state.snapshot, lines.map(({ line }) => line))
+    // Kept until a page takes them: the next hello gets them, whichever worker it reaches.
+    const known = await this.#change((state) => {
+      for (const { key, line } of lines) state.pending.set(key, line)
+      apply(state.snapshot, lines.map(({ line }) => line))
+      return state.pages
+    })
     // A navigation's page does not exist yet: it takes the pending writes when it says hello.
     // Otherwise the requesting page first; any other page of the origin writes into the same jar.
-    const pages = clientId ? new Set(state.pages.has(clientId) ? [clientId, ...state.pages] : state.pages) : []
+    const pages = clientId ? new Set(known.has(clientId) ? [clientId, ...known] : known) : []
     for (const page of pages) {
       if ((await this.#ask(page, { type: COOKIES_WRITE, cookies: lines.map(({ line }) => line) })) === true) {
-        for (const { key, line } of lines) if (state.pending.get(key) === line) state.pending.delete(key)
+        await this.#change((state) => {
+          for (const { key, line } of lines) if (state.pending.get(key) === line) state.pending.delete(key)
+        })
         break
       }
     }
-    await this.#save()
   }
 
   /** Posts `message` to page `clientId` and resolves with its answer, or undefined when it has none in time. */
   async #ask(clientId: string, message: unknown): Promise<unknown> {
     const client = await this.#clients.get(clientId).catch(() => undefined)
     if (!client) {
-      ;(await this.#load()).pages.delete(clientId)
+      await this.#change((state) => state.pages.delete(clientId))
       return undefined
     }
     const channel = new MessageChannel()

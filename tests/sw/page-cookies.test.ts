@@ -221,6 +221,38 @@ describe('PageCookies: writing into the pages', () => {
   })
 })
 
+describe('two workers at once (a new version installing, another scope): one state', () => {
+  let channels = 0
+  function twoWorkers(pages: Record<string, FakePage> = {}) {
+    const store = freshStore('two-workers')
+    const channel = `page-sync-test-${++channels}`
+    return { store, a: new PageCookies(fakeClients(pages), { store, channel }), b: new PageCookies(fakeClients(pages), { store, channel }) }
+  }
+
+  test("a write one keeps for the next hello is handed over by the other, and the other's own change does not drop it", async () => {
+    const { store, a, b } = twoWorkers()
+    expect(await b.hello('p0', '')).toEqual([]) // b has read the state
+    await a.storeFor('').set({ name: 'nav', value: '1' })
+    await b.report('seen=1', 'p0', false)
+    expect(await b.hello('p1', '')).toEqual(['nav=1; path=/'])
+    expect(await new PageCookies(fakeClients({}), { store }).hello('p2', '')).toEqual([])
+  })
+
+  test("writes both keep at once both reach the next hello", async () => {
+    const { a, b } = twoWorkers()
+    await Promise.all([a.storeFor('').set({ name: 'x', value: '1' }), b.storeFor('').set({ name: 'y', value: '2' })])
+    expect((await a.hello('p1', '')).sort()).toEqual(['x=1; path=/', 'y=2; path=/'])
+  })
+
+  test("a page one worker met is asked by the other for a request's cookies", async () => {
+    const page = new FakePage('k=v')
+    const { a, b } = twoWorkers({ p1: page })
+    expect(await b.storeFor('p1').getAll()).toEqual([]) // b has read the state: no page yet
+    await a.hello('p1', page.cookie)
+    await expect.poll(() => b.storeFor('p1').getAll()).toEqual([{ name: 'k', value: 'v' }])
+  })
+})
+
 describe('CookieJar over PageCookies', () => {
   test('the page sees the non-HttpOnly cookie only; the app gets both, and what the page set', async () => {
     const page = new FakePage()

@@ -120,6 +120,8 @@ export function intercept(app: ASGIApp, opts: InterceptOptions): Interception {
       if (request.redirect === 'error') throw new TypeError(`fetch failed: ${request.url} redirected and redirect is 'error'`)
       const location = response.headers.get('location')
       if (location === null) return fetched(response, request.url, redirects > 0)
+      // As fetch, the redirect's body is not read: the app, were it still sending it, disconnects.
+      response.body?.cancel().catch(() => {})
       request = redirectedRequest(request, copy, response.status, new URL(location, request.url), redirects)
     }
   }

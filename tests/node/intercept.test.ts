@@ -3,7 +3,7 @@ import { createServer as createHTTPServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { intercept, type Interception } from '../../src/node/index.js'
-import { App, EventSourceResponse, JSONResponse, PlainTextResponse, RedirectResponse, Route, type Request } from '../../src/index.js'
+import { App, EventSourceResponse, JSONResponse, PlainTextResponse, RedirectResponse, Route, StreamingResponse, type Request } from '../../src/index.js'
 
 // An ephemeral port, known once the server listens.
 let NETWORK_PORT = 0
@@ -19,6 +19,22 @@ const app = new App({
       return response
     }),
     new Route('/api/old', () => new RedirectResponse('/api/hello?name=moved')),
+    // A redirect whose body streams on until the client goes.
+    new Route('/api/streamed-redirect', () =>
+      new StreamingResponse(
+        (async function* () {
+          try {
+            for (;;) {
+              yield 'moved '
+              await new Promise((resolve) => setTimeout(resolve, 10))
+            }
+          } finally {
+            log.push('redirect body closed')
+          }
+        })(),
+        { statusCode: 302, headers: { location: '/api/hello?name=streamed' } },
+      ),
+    ),
     new Route('/api/echo', async (request: Request) => new JSONResponse({ method: request.method, body: await request.json() }), { methods: ['POST'] }),
     new Route('/api/events', () =>
       new EventSourceResponse(async function* (signal) {
@@ -90,6 +106,11 @@ describe('intercept(app): fetch answered by the app', () => {
     const manual = await fetch('/api/old', { redirect: 'manual' })
     expect(manual.status).toBe(307)
     expect(manual.headers.get('location')).toBe('http://localhost/api/hello?name=moved')
+  })
+
+  test('a redirect that is followed has its body cancelled: an app still streaming it disconnects', async () => {
+    expect((await (await fetch('/api/streamed-redirect')).json()).hello).toBe('streamed')
+    await expect.poll(() => log).toContain('redirect body closed')
   })
 
   test('a stream is read as it is produced; cancelling it stops the generator, which is no app error', async () => {

@@ -1,4 +1,5 @@
 import { createStore, get, update, type UseStore } from 'idb-keyval'
+import { changeChannel } from './change-channel.js'
 import { decodeLatin1 } from '../bytes.js'
 
 /** One cookie as RFC 6265 section 5.3 stores it. */
@@ -217,14 +218,8 @@ export class CookieJar {
     this.#browserOption = options.cookieStore
     this.#origin = options.origin ?? (globalThis as { location?: { origin: string } }).location?.origin
     this.#host = this.#origin && new URL(this.#origin).hostname
-    // Every worker of the origin shares the database: a new version installing beside the one that
-    // answers, workers of other scopes. What one writes, the others read again.
-    const name = options.channel === undefined ? (options.store ? null : 'swasgi-cookies') : options.channel
-    if (name && typeof BroadcastChannel === 'function') {
-      this.#channel = new BroadcastChannel(name)
-      this.#channel.onmessage = () => (this.#cookies = null)
-      ;(this.#channel as { unref?: () => void }).unref?.() // Node's would keep the process alive
-    }
+    // Every worker of the origin shares the database: what one writes, the others read again.
+    this.#channel = changeChannel(options.channel, options.store !== undefined, 'swasgi-cookies', () => (this.#cookies = null))
   }
 
   /**

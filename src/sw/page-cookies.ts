@@ -5,6 +5,7 @@
  * document.cookie. Every page of the origin shares one browser jar, so any page can do the write.
  */
 import { createStore, get, update, type UseStore } from 'idb-keyval'
+import { changeChannel } from './change-channel.js'
 import { COOKIES_READ, COOKIES_WRITE } from '../messages.js'
 import type { BrowserCookie, CookieStoreLike } from './cookie-jar.js'
 
@@ -174,12 +175,7 @@ export class PageCookies {
     this.#browser = options.cookieStore
     this.#store = options.store ?? createStore('swasgi-page-cookies', 'sync')
     // Every worker of the origin shares the state, as its pages share one jar (see CookieJar).
-    const name = options.channel === undefined ? (options.store ? null : 'swasgi-page-cookies') : options.channel
-    if (name && typeof BroadcastChannel === 'function') {
-      this.#channel = new BroadcastChannel(name)
-      this.#channel.onmessage = () => (this.#state = undefined)
-      ;(this.#channel as { unref?: () => void }).unref?.()
-    }
+    this.#channel = changeChannel(options.channel, options.store !== undefined, 'swasgi-page-cookies', () => (this.#state = undefined))
   }
 
   #load(): Promise<State> {

@@ -21,21 +21,50 @@ export async function generatorFinished(): Promise<boolean> {
   return false
 }
 
-/** Three `tick` events from /api/sse, 300 ms apart, each with the time the page received it. */
-export function readTicks(): Promise<{ at: number; data: string; id: string }[]> {
+/**
+ * Three `tick` events from /api/sse, gated: the worker makes each event only after the page has
+ * told it (GET /api/read) that it got the one before, so all three arrive only if each is delivered
+ * while the generator still runs. A stream held back until its end stops at the first event.
+ */
+export function readTicks(): Promise<{ data: string; id: string }[]> {
   return new Promise((resolve, reject) => {
-    const source = new EventSource('/api/sse?n=3&delay=300&event=tick')
-    const events: { at: number; data: string; id: string }[] = []
+    const gate = `ticks-${Math.random()}`
+    const source = new EventSource(`/api/sse?n=3&event=tick&gate=${gate}`)
+    const events: { data: string; id: string }[] = []
     source.addEventListener('tick', (event) => {
-      events.push({ at: Date.now(), data: event.data, id: event.lastEventId })
+      events.push({ data: event.data, id: event.lastEventId })
       if (events.length === 3) {
         source.close()
         resolve(events)
-      }
+      } else void fetch(`/api/read?gate=${gate}`)
     })
     source.onmessage = () => reject(new Error('an event without its type'))
-    setTimeout(() => reject(new Error(`timed out with ${events.length} events`)), 8000)
+    setTimeout(() => (source.close(), reject(new Error(`${events.length} of 3 events arrived: each comes only once the one before has been read`))), 8000)
   })
+}
+
+/**
+ * The chunks of a gated /api/stream (the worker makes each after the page said it read the one
+ * before), as text; rejects naming what did not arrive within 8 s.
+ */
+export async function readGatedStream(n: number): Promise<string[]> {
+  const gate = `stream-${Math.random()}`
+  const chunks: string[] = []
+  const within = <T>(step: Promise<T>, what: string) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not arrive within 8 s (read so far: ${JSON.stringify(chunks)})`)), 8000)
+    })
+    return Promise.race([step, late]).finally(() => clearTimeout(timer))
+  }
+  const response = await within(fetch(`/api/stream?n=${n}&gate=${gate}`), 'the response')
+  const reader = response.body!.getReader()
+  for (;;) {
+    const { done, value } = await within(reader.read(), `chunk ${chunks.length + 1} of ${n}`)
+    if (done) return chunks
+    chunks.push(new TextDecoder().decode(value))
+    await fetch(`/api/read?gate=${gate}`)
+  }
 }
 
 /**

@@ -43,6 +43,23 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true })
   })
 
+/**
+ * Gates that let a test prove a body streams without timing it: a gated generator makes its next
+ * chunk only after the page has said (GET /api/read?gate=G) that it read the one before, so a body
+ * held back until its end never gets past the first chunk.
+ */
+const gates = new Map<string, { read: number; wake?: () => void }>()
+const gate = (name: string) => {
+  let found = gates.get(name)
+  if (!found) gates.set(name, (found = { read: 0 }))
+  return found
+}
+/** Resolves once the page has read `count` chunks of the stream gated by `name`. */
+async function pageHasRead(name: string, count: number): Promise<void> {
+  const g = gate(name)
+  while (g.read < count) await new Promise<void>((resolve) => (g.wake = resolve))
+}
+
 async function readBody(receive: Receive): Promise<number[]> {
   const sizes: number[] = []
   for (;;) {
@@ -85,11 +102,13 @@ const app: ASGIApp = async (scope, receive, send) => {
     case '/api/stream': {
       const n = Number(q.get('n') ?? 3)
       const delay = Number(q.get('delay') ?? 200)
+      const gated = q.get('gate')
       observed.streamFinally = false
       async function* ticks() {
         try {
           for (let i = 0; i < n; i++) {
-            if (i) await new Promise((r) => setTimeout(r, delay))
+            if (i && gated) await pageHasRead(gated, i)
+            else if (i) await new Promise((r) => setTimeout(r, delay))
             yield `${i}:${Date.now()}\n`
           }
         } finally {
@@ -107,12 +126,14 @@ const app: ASGIApp = async (scope, receive, send) => {
       const from = Number(lastEventId(request) ?? 0)
       const connections = (observed.sse ??= []) as unknown[]
       connections.push({ header: request.headers.get('last-event-id'), lastEventId: lastEventId(request) })
+      const gated = q.get('gate')
       observed.sseFinally = false
       const events = async function* (signal: AbortSignal) {
         try {
           yield { retry: Number(q.get('retry') ?? 100), comment: 'hello' }
           for (let i = from + 1; i <= from + n; i++) {
-            if (i > from + 1) await sleep(delay, signal)
+            if (i > from + 1 && gated) await pageHasRead(gated, i - from - 1)
+            else if (i > from + 1) await sleep(delay, signal)
             yield { id: String(i), event: q.get('event') ?? undefined, data: `${i}\n${Date.now()}` }
           }
         } finally {
@@ -120,6 +141,12 @@ const app: ASGIApp = async (scope, receive, send) => {
         }
       }
       return answer(new EventSourceResponse(events))
+    }
+    case '/api/read': {
+      const g = gate(q.get('gate') ?? '')
+      g.read++
+      g.wake?.()
+      return answer(new PlainTextResponse(String(g.read)))
     }
     case '/api/upload':
       return answer(new JSONResponse({ sizes: await readBody(receive) }))

@@ -7,6 +7,7 @@ import { scopeURL, urlScope } from '../scope.js'
 import { splitURL } from '../urls.js'
 import type { RequestScope } from '../requests.js'
 import type { BaseRoute } from '../routing/route.js'
+import { changeChannel } from '../change-channel.js'
 import { overrideRoute, type OverrideSpec } from './override.js'
 
 /** A route, or an override described as data. */
@@ -24,6 +25,13 @@ export interface MockOptions {
   scenarios?: Record<string, Handler[]>
   /** Keep the active scenario across worker restarts: in IndexedDB (default, when there is one), a store of yours, or not (false). */
   persist?: boolean | ScenarioStore
+  /**
+   * The BroadcastChannel through which layers that share the store tell each other of a switch, so
+   * that a worker follows a scenario chosen through another (a new version installing beside the
+   * one that answers, workers of other scopes). By default `swasgi-mock` with the default store,
+   * none with a store of yours; null: none.
+   */
+  channel?: string | null
 }
 
 interface AppWithRoutes {
@@ -63,6 +71,9 @@ export class MockApp {
   declare private readonly scenarios: Map<string, BaseRoute[]>
   declare private active: string | null
   declare private loaded: boolean
+  /** Counts this layer's switches: a read of the store that a switch overtook is dropped. */
+  declare private switches: number
+  declare private readonly channel: BroadcastChannel | undefined
   declare private readonly store: ScenarioStore
   /** Resolves once the persisted scenario (if any) is active. */
   declare readonly ready: Promise<void>
@@ -80,19 +91,17 @@ export class MockApp {
       if (!Array.isArray(handlers)) throw new TypeError(`swasgi mock: scenario "${name}" must be a list of routes or overrides`)
       scenarios.set(name, handlers.map((handler) => self.toRoute(handler)))
     }
-    const store = options.persist === false ? memoryStore() : typeof options.persist === 'object' ? options.persist : typeof indexedDB === 'undefined' ? memoryStore() : idbStore()
-    Object.assign(self, { app, overrides: [], onceRoutes: new WeakSet(), scenarios, active: null, loaded: false, store, pending, signals })
+    const own = typeof options.persist === 'object'
+    const saved = own || (options.persist !== false && typeof indexedDB !== 'undefined')
+    const store = own ? (options.persist as ScenarioStore) : saved ? idbStore() : memoryStore()
+    const channel = saved ? changeChannel(options.channel, own, 'swasgi-mock', () => void self.reload()) : undefined
+    Object.assign(self, { app, overrides: [], onceRoutes: new WeakSet(), scenarios, active: null, loaded: false, switches: 0, store, pending, signals, channel })
     const inner = app as AppWithRoutes
     if (typeof inner.answersURL === 'function') {
       const answers = inner.answersURL.bind(inner)
       Object.assign(self, { answersURL: (url: URL, method: string, rootPath = '') => self.routeFor(urlScope(splitURL(url.href), method, { rootPath })) !== undefined || answers(url, method, rootPath) })
     }
-    const ready = store.get().then(
-      (name) => {
-        if (!self.loaded && name !== undefined && scenarios.has(name)) self.active = name
-      },
-      (error: unknown) => console.warn('swasgi mock: could not read the saved scenario', error),
-    ).finally(() => (self.loaded = true))
+    const ready = self.reload().finally(() => (self.loaded = true))
     Object.assign(self, { ready })
     return self
   }
@@ -114,8 +123,21 @@ export class MockApp {
       throw new TypeError(`swasgi mock: no scenario named ${JSON.stringify(name)} (known: ${[...this.scenarios.keys()].map((n) => JSON.stringify(n)).join(', ') || 'none'})`)
     }
     this.loaded = true
+    this.switches++
     this.active = name
     await this.store.set(name)
+    this.channel?.postMessage(0)
+  }
+
+  /** Takes the scenario saved in the store (one this layer does not know is none), unless a switch here overtook the read. */
+  private async reload(): Promise<void> {
+    const switches = this.switches
+    try {
+      const name = await this.store.get()
+      if (this.switches === switches) this.active = name !== undefined && this.scenarios.has(name) ? name : null
+    } catch (error) {
+      console.warn('swasgi mock: could not read the saved scenario', error)
+    }
   }
 
   /** The active scenario's name, or null. */

@@ -1,5 +1,5 @@
 import { createStore, get, update, type UseStore } from 'idb-keyval'
-import { changeChannel } from './change-channel.js'
+import { changeChannel } from '../change-channel.js'
 import { decodeLatin1 } from '../bytes.js'
 
 /** One cookie as RFC 6265 section 5.3 stores it. */

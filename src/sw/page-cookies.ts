@@ -5,7 +5,7 @@
  * document.cookie. Every page of the origin shares one browser jar, so any page can do the write.
  */
 import { createStore, get, update, type UseStore } from 'idb-keyval'
-import { changeChannel } from './change-channel.js'
+import { changeChannel } from '../change-channel.js'
 import { COOKIES_READ, COOKIES_WRITE } from '../messages.js'
 import type { BrowserCookie, CookieStoreLike } from './cookie-jar.js'
 

@@ -113,3 +113,21 @@ export async function readBody(path: string): Promise<{ status: number; bytes: n
     return { status: response.status, bytes, error: (error as Error).name }
   }
 }
+
+/**
+ * Registers the page's worker script again for the scope /other/ and opens a frame there (id
+ * `other`), so that two workers of the origin run at once, as a new version installing beside the
+ * old one or a second scope would; the frame's registration scope.
+ */
+export async function openSecondScope(): Promise<string | undefined> {
+  const registration = await navigator.serviceWorker.register(navigator.serviceWorker.controller!.scriptURL, { scope: '/other/' })
+  const worker = (registration.installing ?? registration.waiting ?? registration.active)!
+  if (worker.state !== 'activated') {
+    await new Promise<void>((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()))
+  }
+  const frame = document.createElement('iframe')
+  frame.id = 'other'
+  frame.src = '/other/'
+  await new Promise((resolve) => ((frame.onload = resolve), document.body.append(frame)))
+  return (await frame.contentWindow!.navigator.serviceWorker.getRegistration())?.scope
+}

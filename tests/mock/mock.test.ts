@@ -109,6 +109,55 @@ describe('scenarios', () => {
     expect(await get(handle(mock(notes(), { scenarios, persist: store })), '/api/other')).toEqual([200, 'other'])
   })
 
+  test('a scenario switched through one worker is followed by the others sharing its store (a new version installing, other scopes)', async () => {
+    const store = sharedStore()
+    const channel = `mock-test-channel-${Math.random()}`
+    const old = mock(notes(), { scenarios, persist: store, channel })
+    const next = mock(notes(), { scenarios, persist: store, channel })
+    await Promise.all([old.ready, next.ready]) // the new worker's script read the store
+    await old.useScenario('down')
+    await expect.poll(() => next.scenario).toBe('down')
+    expect(await get(handle(next), '/api/other')).toEqual([503, 'down'])
+    await next.resetHandlers()
+    await expect.poll(() => old.scenario).toBeNull()
+    expect(await get(handle(old), '/api/other')).toEqual([200, 'other'])
+  })
+
+  test('a scenario this version does not know, saved by another, leaves none active here', async () => {
+    const store = sharedStore()
+    const channel = `mock-test-channel-${Math.random()}`
+    const newer = mock(notes(), { scenarios: { ...scenarios, offline: [{ path: '/api/{rest:path}', error: true }] }, persist: store, channel })
+    const older = mock(notes(), { scenarios, persist: store, channel })
+    await older.useScenario('down')
+    await expect.poll(() => newer.scenario).toBe('down')
+    await newer.useScenario('offline')
+    await expect.poll(() => older.scenario).toBeNull()
+  })
+
+  test('a switch here is not undone by a read of the store that started before it', async () => {
+    let release!: () => void
+    const store = sharedStore()
+    // Each read sees the store as it was when the read began, and ends when released.
+    const slowGet: ScenarioStore = {
+      get: () => {
+        const seen = store.value
+        return new Promise((resolve) => (release = () => resolve(seen)))
+      },
+      set: store.set,
+    }
+    const channel = `mock-test-channel-${Math.random()}`
+    const here = mock(notes(), { scenarios, persist: slowGet, channel })
+    const other = mock(notes(), { scenarios, persist: store, channel })
+    release()
+    await Promise.all([here.ready, other.ready])
+    await other.useScenario('empty') // here starts reading the store again, and the read waits
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await here.useScenario('down')
+    release() // the read finishes with what it saw
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(here.scenario).toBe('down')
+  })
+
   test('an unknown scenario is refused with the names it could have been', async () => {
     const layer = mock(notes(), { scenarios, persist: false })
     await expect(layer.useScenario('slow')).rejects.toThrow('no scenario named "slow" (known: "empty", "down")')

@@ -5,6 +5,7 @@ import type { Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from './driver.js'
 import { engines, ORIGIN, PORT, useEngine, waitForPage } from './harness.js'
+import { openSecondScope } from '../in-page.js'
 // @ts-expect-error a plain .mjs module, also Playwright's webServer
 import { listen } from '../server.mjs'
 
@@ -132,18 +133,7 @@ describe.each(engines)('%s: one jar for every worker of the origin', (engine) =>
     const page = await browser.controlledPage()
     // The same script for another scope, in a frame: two workers at once, one cookie database
     // (/api/cookies/one's cookies are SameSite=None, which a frame's requests carry).
-    const otherScope = await page.evaluate(async () => {
-      const registration = await navigator.serviceWorker.register(navigator.serviceWorker.controller!.scriptURL, { scope: '/other/' })
-      const worker = (registration.installing ?? registration.waiting ?? registration.active)!
-      if (worker.state !== 'activated') {
-        await new Promise<void>((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()))
-      }
-      const frame = document.createElement('iframe')
-      frame.id = 'other'
-      frame.src = '/other/'
-      await new Promise((resolve) => ((frame.onload = resolve), document.body.append(frame)))
-      return (await frame.contentWindow!.navigator.serviceWorker.getRegistration())?.scope
-    })
+    const otherScope = await page.evaluate(openSecondScope)
     expect(otherScope).toBe(`${ORIGIN}/other/`)
     /** Fetches `path` from the page ('page', the first worker's) or from the frame ('other', the second's); the app's answer. */
     const from = (where: 'page' | 'other', path: string) =>

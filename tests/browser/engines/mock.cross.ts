@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest'
 import type { Page } from './driver.js'
 import { engines, ORIGIN, useEngine, waitForPage } from './harness.js'
-import { fetchOutcome, readBody } from '../in-page.js'
+import { fetchOutcome, openSecondScope, readBody } from '../in-page.js'
 
 /** The page's fetch of `path`: status and text, or the error's name and message. */
 const fetchText = (page: Page, path: string) => page.evaluate(fetchOutcome, path)
@@ -35,6 +35,17 @@ describe.each(engines)('%s', (engine) => {
     await page.evaluate(() => window.swasgi.resetOverrides())
     expect(await page.evaluate(() => window.swasgi.mockState())).toMatchObject({ scenario: null })
     expect(await fetchText(page, '/api/echo')).toEqual({ status: 200, text: JSON.stringify({ id: null, method: 'GET', path: '/api/echo' }) })
+  })
+
+  test("a scenario switched through one worker is followed by another running beside it (a second scope's, as a new version's would)", async () => {
+    const page = await browser.controlledPage('?mock')
+    expect(await page.evaluate(openSecondScope)).toBe(`${ORIGIN}/other/`)
+    const fromFrame = () => page.evaluate(() => (document.getElementById('other') as HTMLIFrameElement).contentWindow!.fetch('/api/plain').then(async (r) => ({ status: r.status, text: await r.text() })))
+    expect(await fromFrame()).toEqual(HELLO) // the second worker has read the saved scenario: none
+    await page.evaluate(() => window.swasgi.useScenario('down'))
+    await expect.poll(fromFrame, { timeout: 5000 }).toEqual({ status: 503, text: 'the server is down' })
+    await page.evaluate(() => window.swasgi.resetOverrides())
+    await expect.poll(fromFrame, { timeout: 5000 }).toEqual(HELLO)
   })
 
   test('delay(300) delays by about that much', async () => {

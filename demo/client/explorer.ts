@@ -17,6 +17,23 @@ const EXAMPLES: Record<string, string> = {
 
 const LABELS: Record<string, string> = { RedirectResponse: 'URL', StreamingResponse: 'Content (one chunk per line)', FileResponse: 'Content (unused: the file is the body)' }
 
+/** The CSRF token the worker rendered into the page. */
+const csrfToken = () => document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? ''
+
+/**
+ * Whether the worker wants the page's token for this spec (see its `beyondShowing`): then "Open in
+ * a new tab" posts a form with it instead of following the link, which any site could write.
+ */
+const needsToken = (spec: Record<string, unknown>) => Boolean(spec.cookieName) || String(spec.headers ?? '').trim() !== '' || spec.responseClass === 'RedirectResponse'
+
+/** Opens `url` in a new tab as a POST of a form that carries the page's CSRF token. */
+function openWithToken(url: string): void {
+  const form = el('form', { method: 'post', action: url, target: '_blank', hidden: '' }, el('input', { type: 'hidden', name: 'csrf_token', value: csrfToken() }))
+  document.body.append(form)
+  form.submit()
+  form.remove()
+}
+
 /** The spec the worker's `/explorer/run` reads: the form's fields, as strings. */
 function specOf(form: HTMLFormElement): Record<string, unknown> {
   const data = new FormData(form)
@@ -120,7 +137,10 @@ async function run(form: HTMLFormElement): Promise<void> {
   const started = performance.now()
   try {
     // `manual`, so that a RedirectResponse is shown rather than followed.
-    const response = await request(url, { redirect: 'manual', headers: spec.responseClass === 'FileResponse' && range ? { range } : {} })
+    // The page's CSRF token: a spec that sets cookies or headers, or redirects off the app, needs it.
+    const headers: Record<string, string> = { 'x-csrf-token': csrfToken() }
+    if (spec.responseClass === 'FileResponse' && range) headers.range = range
+    const response = await request(url, { redirect: 'manual', headers })
     const head = (title: string) => el('div', { class: 'message-head' }, el('code', { class: 'message-type' }, title), el('span', { class: 'muted' }, `+${Math.round(performance.now() - started)} ms`))
     const facts = el('dl', { class: 'facts' }, el('dt', {}, 'status'), el('dd', {}, el('strong', {}, String(response.status)), ` ${response.statusText}`), el('dt', {}, 'type'), el('dd', {}, response.type), el('dt', {}, 'ok'), el('dd', {}, String(response.ok)))
     const bodyPart = el('article', { class: 'message' })
@@ -166,6 +186,12 @@ export function explorerPage(): void {
     if (Object.values(EXAMPLES).includes(content.value)) content.value = EXAMPLES[select.value]
     $('[data-content-label]', form).textContent = LABELS[select.value] ?? 'Content'
     update()
+  })
+  openLink.addEventListener('click', (event) => {
+    const spec = specOf(form)
+    if (!needsToken(spec)) return
+    event.preventDefault()
+    openWithToken(openLink.href)
   })
   form.addEventListener('input', update)
   form.addEventListener('submit', (event) => {

@@ -1,6 +1,7 @@
 /** The notes app: every route, and how errors become answers (JSON under /api, pages elsewhere). */
 import { App, HTTPException, JSONResponse, type Request } from '../../src/index.js'
 import { apiRoutes } from './api.js'
+import { csrfTokens } from './csrf.js'
 import { explorerRoutes } from './explorer.js'
 import { errorPage } from './layout.js'
 import { ValidationError } from './validation.js'
@@ -16,6 +17,8 @@ function clientError(request: Request, statusCode: number, message: string, fiel
 
 export const app = new App({
   routes: [...pageRoutes, ...apiRoutes, ...explorerRoutes],
+  // Every page's forms carry the request's CSRF token, signed in this browser (csrf.ts).
+  middleware: [csrfTokens],
   exceptionHandlers: [
     [HTTPException, (request, error: HTTPException) => clientError(request, error.statusCode, error.detail)],
     [ValidationError, (request, error: ValidationError) => clientError(request, 400, error.message, error.field)],

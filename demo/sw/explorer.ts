@@ -21,6 +21,7 @@ import {
   type Send,
 } from '../../src/index.js'
 import type { RecordedMessage } from '../types.js'
+import { CSRF_FIELD, CSRF_HEADER, checkCSRF } from './csrf.js'
 import { html, type SafeHTML } from './html.js'
 import { ValidationError } from './validation.js'
 
@@ -158,12 +159,41 @@ function specOf(request: Request): Spec {
 }
 
 /**
+ * What a spec does beyond showing a response, which only the explorer itself may ask for: any site
+ * can link to a spec (a GET navigation the worker answers), and must not set the app's cookies
+ * (a session or CSRF token it knows), headers (`set-cookie`, `clear-site-data`, `refresh`, a
+ * `location`) or send the visitor to another origin through the app. Null when it does none.
+ */
+function beyondShowing(spec: Spec, request: Request): string | null {
+  if (spec.cookieName) return 'set a cookie'
+  if (parseHeaders(spec.headers).length) return 'set headers'
+  if (spec.responseClass === 'RedirectResponse' && new URL(spec.content.trim() || '/', request.url.href).origin !== request.url.origin) return 'redirect to another origin'
+  return null
+}
+
+/** The CSRF token the explorer sent: its fetch's header, or the field of its POST form ("Open in a new tab"). */
+async function sentToken(request: Request): Promise<unknown> {
+  const header = request.headers.get(CSRF_HEADER)
+  if (header !== null || request.method !== 'POST') return header
+  return (await request.form()).get(CSRF_FIELD)
+}
+
+/**
  * A raw ASGI endpoint (not a request → response function), because it wraps `send`: it records
  * what the built response sends, under the page's `?run=` id.
  */
 const runExplorer: ASGIApp = async (scope, receive, send) => {
   const request = new Request(scope as HTTPScope, receive)
-  const response = buildResponse(specOf(request))
+  const spec = specOf(request)
+  const beyond = beyondShowing(spec, request)
+  if (beyond !== null) {
+    try {
+      checkCSRF(request, await sentToken(request))
+    } catch {
+      throw new HTTPException(403, `A link can only show a response: to ${beyond}, send the spec from the explorer (this request did not carry its CSRF token)`)
+    }
+  }
+  const response = buildResponse(spec)
   // Any site can link to a spec, HTML and scripts included: opened as a page, it is sandboxed
   // (no scripts, an origin of its own), never a page of the app's origin.
   response.headers.set('content-security-policy', 'sandbox')

@@ -407,6 +407,47 @@ test.describe('the notes demo', () => {
     expect(await tab.title()).not.toBe('script ran')
   })
 
+  test("the explorer's own Send and new tab may set cookies and headers; a link from anywhere may not (nor send the visitor off the app)", async ({ page, context }) => {
+    await page.setViewportSize({ width: 1400, height: 1000 })
+    await openApp(page, '/explorer')
+    const workerCookie = () => page.evaluate(async () => ((await (await fetch('/api/session')).json()) as { cookie: string }).cookie)
+    const before = await workerCookie()
+    expect(before).toMatch(/sid=/)
+
+    // The explorer's Send: a cookie and a header, through the page's token.
+    await page.getByLabel('Response class').selectOption('PlainTextResponse')
+    await page.getByLabel(/^Headers/).fill('x-made-by: explorer')
+    await page.getByLabel('Name', { exact: true }).fill('flavour')
+    await page.getByLabel('Value', { exact: true }).fill('oatmeal')
+    await page.getByRole('button', { name: 'Send' }).click()
+    await expect(page.locator('[data-fetch] .facts')).toContainText('200')
+    await expect(page.locator('[data-fetch]')).toContainText('x-made-by')
+    expect(await workerCookie()).toContain('flavour=oatmeal')
+    // "Open in a new tab" with the same spec: a POST of the token, so it is shown too.
+    const [tab] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open in a new tab' }).click()])
+    await expect(tab.locator('body')).toContainText('Hello, world!')
+    await tab.close()
+
+    // Links from another site: a cookie (session fixation), a header, a redirect off the app.
+    const link = (spec: object) => `${DEMO}/explorer/run?spec=${encodeURIComponent(JSON.stringify({ responseClass: 'PlainTextResponse', content: 'x', ...spec }))}`
+    const attempts = [
+      [{ cookieName: 'sid', cookieValue: 'FIXED', cookieHttpOnly: true }, 'set a cookie'],
+      [{ headers: 'clear-site-data: "storage"' }, 'set headers'],
+      [{ responseClass: 'RedirectResponse', content: '//evil.example/login' }, 'redirect to another origin'],
+    ] as const
+    for (const [spec, what] of attempts) {
+      await page.goto(`${CROSS_SITE}/cross-site/link.html?to=${encodeURIComponent(link(spec))}`)
+      await page.getByRole('link', { name: 'go' }).click()
+      await expect(page).toHaveURL(/\/explorer\/run/)
+      await expect(page.locator('body')).toContainText(`A link can only show a response: to ${what}`)
+    }
+    expect(await workerCookie(), 'the session was not replaced').toContain(before.match(/sid=[^;]+/)![0])
+    // A link that only shows a response still works.
+    await page.goto(`${CROSS_SITE}/cross-site/link.html?to=${encodeURIComponent(link({ responseClass: 'RedirectResponse', content: '/explorer?from=link' }))}`)
+    await page.getByRole('link', { name: 'go' }).click()
+    await expect(page).toHaveURL(`${DEMO}/explorer?from=link`)
+  })
+
   test('a form another site submits is refused with 403 and saves nothing; so is one without the token', async ({ page }) => {
     await openApp(page)
     // The attack: another site's page auto-submits a multipart form with an HTML file to POST /notes.

@@ -17,6 +17,8 @@ const DEMO_PORT = PORT + 4
 const DEMO = `http://127.0.0.1:${DEMO_PORT}`
 /** Another site (another host name): the test app's server, for its cross-site/ pages. */
 const CROSS_SITE = `http://localhost:${PORT + 1}`
+/** The same site on another port (cookies do not tell ports apart): the same server under 127.0.0.1. */
+const SAME_SITE_OTHER_ORIGIN = `http://127.0.0.1:${PORT + 1}`
 
 // Built once per run (on the first start), served by `vite preview` as `npm run demo` does.
 let built: Promise<unknown> | undefined
@@ -210,6 +212,26 @@ describe.each(engines)('%s', (engine) => {
     })
     expect(shown, 'the app answered 403').toBe('403')
     expect(await page.evaluate(async () => ((await (await fetch('/api/notes')).json()) as { count: number }).count), 'no note was made').toBe(0)
+  })
+
+  test('a CSRF token that a page of the same site planted as a cookie before the first visit is not taken: its form is refused', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage()
+    const planted = 'a'.repeat(32)
+    await page.goto(`${SAME_SITE_OTHER_ORIGIN}/network/plant`)
+    await page.evaluate((token) => void (document.cookie = `csrftoken=${token}; path=/`), planted)
+    await openDemo(page, '/', 'home')
+    expect(await page.evaluate(() => document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content), 'the page got a token of its own').not.toBe(planted)
+    await page.goto(`${SAME_SITE_OTHER_ORIGIN}/cross-site/upload.html?to=${DEMO}/notes&token=${planted}`)
+    const shown = await waitForPage(page, (url) => (location.href === url && document.readyState === 'complete' ? (document.querySelector('.status-code')?.textContent ?? '') : null), { arg: `${DEMO}/notes` })
+    expect(shown, 'the app answered 403').toBe('403')
+    expect(await page.evaluate(async () => ((await (await fetch('/api/notes')).json()) as { count: number }).count), 'no note was made').toBe(0)
+
+    // Nor can a link from another site make the explorer set the token (or any cookie).
+    const spec = { responseClass: 'PlainTextResponse', content: 'x', cookieName: 'csrftoken', cookieValue: planted, cookieHttpOnly: true }
+    await page.goto(`${CROSS_SITE}/cross-site/link.html?to=${encodeURIComponent(`${DEMO}/explorer/run?spec=${encodeURIComponent(JSON.stringify(spec))}`)}`)
+    await page.evaluate(() => setTimeout(() => document.getElementById('go')!.click()))
+    const refused = await waitForPage(page, () => (location.pathname === '/explorer/run' && document.readyState === 'complete' ? document.body.textContent : null))
+    expect(refused).toContain('A link can only show a response: to set a cookie')
   })
 
   test('the theme cookie changes every rendered page and shows in document.cookie; the HttpOnly session never does', { timeout: 60_000 }, async () => {

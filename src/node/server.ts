@@ -15,6 +15,12 @@ export interface NodeServerOptions {
   state?: Record<string, unknown>
   /** Called with every error of the app; default `console.error`. */
   onError?: (error: unknown, request: IncomingMessage) => void
+  /**
+   * The largest request body, in bytes, the app may receive (default: no limit). A larger body is
+   * a 413, before the app runs when its Content-Length says so, else once the count passes it
+   * (then the app hears `http.disconnect`).
+   */
+  maxBodySize?: number
 }
 
 /** A node:http request listener. */
@@ -23,8 +29,12 @@ export type NodeHandler = (request: IncomingMessage, response: ServerResponse) =
 const EMPTY = new Uint8Array(0)
 const RESOLVED = Promise.resolve()
 const waitATick = () => {}
+/** Resolves after the event loop's next turn: a send that goes nowhere still lets timers and I/O run. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 // A Host header is a host name or address and a port: anything else (a '/', an '@') would change the URL's path or origin.
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(?::\d*)?$/
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(?::\d*)?$/
+/** Statuses whose response has no body (as the worker's adapter has them). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304])
 const logError = (error: unknown) => console.error('swasgi: error in the ASGI app', error)
 
 /** The scope of a node:http request; null when its target or Host cannot form a URL. */
@@ -37,19 +47,23 @@ function nodeScope(request: IncomingMessage, opts: NodeServerOptions): HTTPScope
   let host: string | undefined
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase()
-    if (name === 'host') host ??= raw[i + 1]
+    if (name === 'host') {
+      if (host !== undefined) return null // two Host headers: which one names the server?
+      host = raw[i + 1]
+    }
     headers.push([encodeLatin1(name), encodeLatin1(raw[i + 1])])
   }
   const target = request.url ?? '/'
   let href: string
   if (target.startsWith('/')) {
-    host ??= `${socket.localAddress}:${socket.localPort}`
+    // HTTP/1.0 may send no Host: the address the request came in on (an IPv6 one in brackets).
+    const local = socket.localAddress ?? '127.0.0.1'
+    host ??= `${local.includes(':') ? `[${local}]` : local}:${socket.localPort}`
     if (!HOST.test(host)) return null
     href = `${https ? 'https' : 'http'}://${host}${target}`
-  } else {
-    if (!URL.canParse(target)) return null // "*" (OPTIONS) and malformed targets
-    href = target
-  }
+  } else href = target
+  // "*" (OPTIONS), malformed targets, and hosts no URL can have (a port out of range, an escaped '/').
+  if (!URL.canParse(href)) return null
   const client: [string, number] | null = socket.remoteAddress ? [socket.remoteAddress, socket.remotePort ?? 0] : null
   return urlScope(splitURL(href), request.method ?? 'GET', { rootPath: opts.rootPath, headers, client, state: opts.state ? { ...opts.state } : {} })
 }
@@ -69,6 +83,10 @@ class NodeExchange {
   private bodyDone = false
   /** Headers written but not sent yet: they go out with the first body bytes. */
   private unsent = false
+  /** Request body bytes received so far (against `maxBodySize`). */
+  private received = 0
+  /** The server answered 413 in the app's place: what the app does after is not the client's concern. */
+  private refused = false
 
   constructor(
     private readonly request: IncomingMessage,
@@ -89,14 +107,37 @@ class NodeExchange {
         }
       })
       if (this.phase === 'start') throw new ProtocolError('the ASGI app returned without starting a response')
-      if (this.phase === 'body') throw new ProtocolError('the ASGI app returned before finishing the response body (more_body was never false)')
+      if (this.phase === 'body' && !this.gone) throw new ProtocolError('the ASGI app returned before finishing the response body (more_body was never false)')
     } catch (error) {
-      ;(this.opts.onError ?? logError)(error, this.request)
+      if (this.refused) return // e.g. its ClientDisconnect from reading the body on
+      this.report(error)
       if (this.phase === 'start' && !this.gone) {
         const text = error instanceof ProtocolError ? `Internal Server Error: ${error.message}` : 'Internal Server Error'
-        this.response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text)
-      } else this.response.destroy() // a started response cannot turn into an error: cut it short
+        this.respond(500, 'Internal Server Error', text)
+      } else if (this.phase === 'body') this.response.destroy() // a started response cannot turn into an error: cut it short
+      // 'done': the whole response went out (a background task failed after it): nothing to undo.
       this.phase = 'done'
+    }
+  }
+
+  /** Hands `error` to onError; an error of the hook itself is logged, never thrown. */
+  private report(error: unknown): void {
+    try {
+      ;(this.opts.onError ?? logError)(error, this.request)
+    } catch (hookError) {
+      logError(hookError)
+    }
+  }
+
+  /** A whole plain-text response of the server's own (500, 413), in place of the app's. */
+  private respond(status: number, reason: string, text: string, close = false): void {
+    try {
+      const headers: Record<string, string | number> = { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) }
+      if (close) headers.connection = 'close'
+      this.response.writeHead(status, reason, headers).end(text)
+    } catch (error) {
+      logError(error)
+      this.response.destroy()
     }
   }
 
@@ -131,11 +172,23 @@ class NodeExchange {
       this.bodyDone = true
       return { type: 'http.request', body: EMPTY, more_body: false }
     }
+    this.received += next.value.byteLength
+    if (this.received > (this.opts.maxBodySize ?? Infinity)) {
+      // Too large: a 413 if nothing was answered yet, and the app, which must not read on, is told the client left.
+      this.bodyDone = true
+      if (this.phase === 'start') {
+        this.respond(413, 'Payload Too Large', tooLarge(this.opts.maxBodySize!), true)
+        this.refused = true
+      }
+      this.leave()
+      return { type: 'http.disconnect' }
+    }
     return { type: 'http.request', body: new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength), more_body: true }
   }
 
   /** The app's `send`; a promise only when the app must wait for the socket to drain. */
   private send(message: Message): Promise<void> | void {
+    if (this.refused) return nextTurn()
     const type = message?.type
     if (this.phase === 'start') {
       if (type !== 'http.response.start') throw new Error(`Expected ASGI message 'http.response.start', but got ${describe(message)}`)
@@ -146,6 +199,12 @@ class NodeExchange {
       // Only stores them (and throws here on a header Node refuses); they are sent with the first body bytes.
       this.response.writeHead(status as number, flatHeaders(message.headers))
       this.phase = 'body'
+      if (NULL_BODY.has(status as number) || this.request.method === 'HEAD') {
+        // No body will be read: the headers go now, and the app may stop (an endless stream too).
+        this.response.end()
+        this.leave()
+        return
+      }
       this.unsent = true
       // A stream whose first chunk is slow gets its headers a few microtasks later (an EventSource
       // waits for them); a whole body, sent right after the start, goes out with them in one write.
@@ -163,7 +222,9 @@ class NodeExchange {
     const more = message.more_body === true
     if (!more) this.phase = 'done'
     this.unsent = false
-    if (this.gone) return
+    // Nobody reads: a send still waits a turn of the event loop, so that an app that does not
+    // listen for http.disconnect cannot keep the process from doing anything else.
+    if (this.gone) return more ? nextTurn() : undefined
     const response = this.response
     if (!more) {
       response.end(chunk)
@@ -196,15 +257,27 @@ function flatHeaders(raw: unknown): string[] {
   return flat
 }
 
+const tooLarge = (limit: number) => `Payload Too Large: the body is over ${limit} bytes`
+
 /** A node:http request listener that answers with `app` (for `http.createServer`, `https.createServer` or a framework). */
 export function nodeHandler(app: ASGIApp, opts: NodeServerOptions = {}): NodeHandler {
+  const limit = opts.maxBodySize
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0) && limit !== Infinity) {
+    throw new TypeError(`swasgi: maxBodySize must be a whole number of bytes (0 or more), got ${String(limit)}`)
+  }
   return (request, response) => {
     const scope = nodeScope(request, opts)
     if (!scope) {
       response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Bad Request')
       return
     }
-    void new NodeExchange(request, response, opts).run(app, scope)
+    const declared = Number(request.headers['content-length'])
+    if (limit !== undefined && declared > limit) {
+      const text = tooLarge(limit)
+      response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text)
+      return
+    }
+    void new NodeExchange(request, response, opts).run(app, scope).catch(logError)
   }
 }
 

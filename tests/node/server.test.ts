@@ -1,11 +1,11 @@
 // The app served over node:http, driven by real curl and by node's own http client.
 import { execFile } from 'node:child_process'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { createServer } from '../../src/node/index.js'
-import { App, EventSourceResponse, JSONResponse, PlainTextResponse, Route, StreamingResponse, type Request } from '../../src/index.js'
+import { App, EventSourceResponse, JSONResponse, PlainTextResponse, Route, StreamingResponse, Request } from '../../src/index.js'
 import type { ASGIApp, HTTPScope } from '../../src/types.js'
 
 const run = promisify(execFile)
@@ -216,5 +216,206 @@ describe('createServer (node:http)', () => {
     expect(response.statusCode).toBe(200)
     expect(Number(response.headers['content-length'])).toBeGreaterThan(0)
     expect(bytes).toBe(0)
+  })
+})
+
+describe('createServer (node:http) when things go wrong', () => {
+  /** A server for one test: `app`, these options; its base URL, and close(). */
+  async function serverFor(app: ASGIApp, options: Parameters<typeof createServer>[1] = {}, host = '127.0.0.1') {
+    const server = createServer(app, options)
+    await new Promise<void>((resolve) => server.listen(0, host, resolve))
+    const { port } = server.address() as AddressInfo
+    return { base: `http://127.0.0.1:${port}`, port, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) }
+  }
+  /** One raw HTTP/1.x exchange over a socket: what the server wrote back, until it closed. */
+  function rawRequest(port: number, text: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(text))
+      let out = ''
+      socket.on('data', (data) => (out += data.toString('latin1')))
+      socket.on('end', () => resolve(out))
+      socket.on('error', reject)
+    })
+  }
+
+  test('HEAD of an endless stream from a sync generator: the app is told at once that nobody reads, and the server goes on answering', async () => {
+    let produced = 0
+    const feed = new App({
+      routes: [
+        new Route('/feed', () => new StreamingResponse((function* () {
+          while (produced < 200_000) yield `tick ${++produced}\n`
+        })())),
+      ],
+    })
+    const { base, close } = await serverFor(feed)
+    try {
+      const response = await fetch(`${base}/feed`, { method: 'HEAD' })
+      expect(response.status).toBe(200)
+      expect(await response.text()).toBe('')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(produced, 'chunks made for a HEAD').toBeLessThan(100)
+    } finally {
+      await close()
+    }
+  })
+
+  test('an app that ignores http.disconnect and keeps sending does not starve the process once the client is gone', async () => {
+    let timerRanDuringTheLoop: boolean | undefined
+    const stubborn: ASGIApp = async (_scope, receive, send) => {
+      await send({ type: 'http.response.start', status: 200, headers: [] })
+      await send({ type: 'http.response.body', body: new TextEncoder().encode('first\n'), more_body: true })
+      while ((await receive()).type !== 'http.disconnect');
+      let timerRan = false
+      setTimeout(() => (timerRan = true), 0)
+      for (let i = 0; i < 20_000 && !timerRan; i++) await send({ type: 'http.response.body', body: new Uint8Array(10), more_body: true })
+      timerRanDuringTheLoop = timerRan
+      await send({ type: 'http.response.body', body: new Uint8Array(0), more_body: false })
+    }
+    const { base, close } = await serverFor(stubborn)
+    try {
+      const controller = new AbortController()
+      const response = await fetch(`${base}/`, { signal: controller.signal })
+      await response.body!.getReader().read()
+      controller.abort()
+      await vi.waitFor(() => expect(timerRanDuringTheLoop).toBeDefined())
+      expect(timerRanDuringTheLoop).toBe(true)
+    } finally {
+      await close()
+    }
+  })
+
+  test('an onError hook that throws: the client still gets its 500, and the error is logged', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const { base, close } = await serverFor(async () => {
+      throw new Error('boom')
+    }, { onError: () => { throw new Error('hook broke') } })
+    try {
+      const response = await fetch(base)
+      expect([response.status, await response.text()]).toEqual([500, 'Internal Server Error'])
+      expect(logged.mock.calls.flat().map(String).join(' ')).toContain('hook broke')
+    } finally {
+      logged.mockRestore()
+      await close()
+    }
+  })
+
+  test('a background task that fails after the whole body was sent is reported; the body is not cut', async () => {
+    const errors: unknown[] = []
+    const big = 'x'.repeat(4_000_000)
+    const { base, close } = await serverFor(
+      new App({ routes: [new Route('/', () => new PlainTextResponse(big, { background: async () => { throw new Error('audit log write failed') } }))] }),
+      { onError: (error) => errors.push(error) },
+    )
+    try {
+      const response = await fetch(base)
+      expect((await response.text()).length).toBe(big.length)
+      await vi.waitFor(() => expect(String(errors[0])).toContain('audit log write failed'))
+    } finally {
+      await close()
+    }
+  })
+
+  test('a client that leaves in the middle of a stream is no error of the app', async () => {
+    const errors: unknown[] = []
+    let finished = false
+    const { base, close } = await serverFor(
+      new App({
+        routes: [
+          new Route('/', () => new StreamingResponse((async function* () {
+            try {
+              for (;;) {
+                yield 'tick\n'
+                await new Promise((resolve) => setTimeout(resolve, 10))
+              }
+            } finally {
+              finished = true
+            }
+          })())),
+        ],
+      }),
+      { onError: (error) => errors.push(error) },
+    )
+    try {
+      const controller = new AbortController()
+      const response = await fetch(base, { signal: controller.signal })
+      await response.body!.getReader().read()
+      controller.abort()
+      await vi.waitFor(() => expect(finished).toBe(true))
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(errors).toEqual([])
+    } finally {
+      await close()
+    }
+  })
+
+  test('a Host that cannot make a URL is a 400: empty, a port out of range, an escape, two of them', async () => {
+    const { port, close } = await serverFor(new App({ routes: [new Route('/{rest:path}', (request) => new PlainTextResponse(request.url.href))] }))
+    try {
+      for (const host of ['', 'a:99999999', 'a%2fb']) {
+        expect(await rawRequest(port, `GET /admin/x HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`), `Host: ${host}`).toMatch(/^HTTP\/1\.1 400 /)
+      }
+      expect(await rawRequest(port, 'GET /x HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /)
+      expect(await rawRequest(port, 'GET /x HTTP/1.1\r\nHost: a.test:8080\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\nhttp:\/\/a\.test:8080\/x$/)
+    } finally {
+      await close()
+    }
+  })
+
+  test('HTTP/1.0 without Host on a dual-stack listener: the URL has the bracketed local address', async () => {
+    const { port, close } = await serverFor(new App({ routes: [new Route('/x', (request) => new PlainTextResponse(request.url.href))] }), {}, '::')
+    try {
+      expect(await rawRequest(port, 'GET /x HTTP/1.0\r\n\r\n')).toMatch(new RegExp(`^HTTP/1\\.1 200 OK[\\s\\S]*\\r\\n\\r\\nhttp://\\[[0-9a-f:.]+\\]:${port}/x$`))
+    } finally {
+      await close()
+    }
+  })
+
+  test("a header Node refuses is a 500 'Internal Server Error', without the app's status text or headers", async () => {
+    const { port, close } = await serverFor(async (_scope, _receive, send) => {
+      await send({ type: 'http.response.start', status: 201, headers: [[new TextEncoder().encode('x-ok'), new TextEncoder().encode('1')], [new TextEncoder().encode('x-a'), new TextEncoder().encode('a\nb')]] })
+    }, { onError: () => {} })
+    try {
+      const answer = await rawRequest(port, 'GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n')
+      expect(answer).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/)
+      expect(answer).not.toMatch(/x-ok/i)
+    } finally {
+      await close()
+    }
+  })
+
+  test('maxBodySize: a larger body is a 413, by its Content-Length or as it streams in; the app sees the client gone', async () => {
+    const heard: string[] = []
+    const errors: unknown[] = []
+    const { base, port, close } = await serverFor(async (scope, receive, send) => {
+      if ((scope as HTTPScope).path === '/form') {
+        // Request.form() on a body cut off at the limit: its ClientDisconnect is no error of the app's.
+        const form = await new Request(scope as HTTPScope, receive).form()
+        return new PlainTextResponse(`fields ${[...form.keys()].length}`)(scope, receive, send)
+      }
+      let size = 0
+      for (;;) {
+        const message = await receive()
+        if (message.type === 'http.disconnect') return void heard.push(`disconnect after ${size}`)
+        size += (message.body as Uint8Array).byteLength
+        if (!message.more_body) break
+      }
+      await new PlainTextResponse(`got ${size}`)(scope, receive, send)
+    }, { maxBodySize: 1000, onError: (error) => errors.push(error) })
+    try {
+      const small = await fetch(base, { method: 'POST', body: 'x'.repeat(1000) })
+      expect([small.status, await small.text()]).toEqual([200, 'got 1000'])
+      const declared = await fetch(base, { method: 'POST', body: 'x'.repeat(1001) })
+      expect([declared.status, await declared.text()]).toEqual([413, 'Payload Too Large: the body is over 1000 bytes'])
+      // Chunked: no length up front; the 413 comes when the count passes the limit.
+      const chunked = await rawRequest(port, `POST / HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n258\r\n${'x'.repeat(600)}\r\n258\r\n${'x'.repeat(600)}\r\n0\r\n\r\n`)
+      expect(chunked).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/)
+      expect(heard).toEqual(['disconnect after 600'])
+      const form = await rawRequest(port, `POST /form HTTP/1.1\r\nHost: a.test\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n258\r\na=${'x'.repeat(598)}\r\n258\r\n${'x'.repeat(600)}\r\n0\r\n\r\n`)
+      expect(form).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/)
+      expect(errors).toEqual([])
+      expect(() => createServer(async () => {}, { maxBodySize: -1 })).toThrow('maxBodySize must be a whole number of bytes (0 or more), got -1')
+    } finally {
+      await close()
+    }
   })
 })

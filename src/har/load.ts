@@ -60,10 +60,16 @@ function parseHar(text: string, url: string): Har {
   return har
 }
 
-/** An attachment named by the HAR at `base`: a file beside it, never one elsewhere. */
+/**
+ * An attachment named by the HAR at `base`: a file in its folder or below (as Playwright writes
+ * them), never another URL of the site, which a crafted HAR could point at an endpoint with effects.
+ */
 async function fetchAttachment(file: string, base: string): Promise<Response> {
   const source = new URL(file, base)
-  if (source.origin !== new URL(base).origin) throw new TypeError(`The HAR ${base} names an attachment on another origin: ${JSON.stringify(file)}`)
+  const folder = new URL('.', base)
+  if (source.origin !== folder.origin || !source.pathname.startsWith(folder.pathname)) {
+    throw new TypeError(`The HAR ${base} names an attachment outside its folder ${folder.href}: ${JSON.stringify(file)}`)
+  }
   const response = await fetch(source)
   if (!response.ok) throw new Error(`Could not load ${source.href}, an attachment of the HAR ${base}: HTTP ${response.status}`)
   return response

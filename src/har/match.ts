@@ -33,6 +33,7 @@ export class HarIndex {
       if (typeof method !== 'string' || typeof url !== 'string' || !URL.canParse(url)) {
         throw new TypeError(`HAR entry ${i} has no valid request method and URL (${JSON.stringify(method)} ${JSON.stringify(url)})`)
       }
+      checkEntry(entry, `HAR entry ${i} (${method} ${url})`)
       const key = requestKey(method, url, matchOrigin)
       const list = this.entries.get(key)
       if (list) list.push(entry)
@@ -46,6 +47,39 @@ export class HarIndex {
     if (found || method.toUpperCase() !== 'HEAD') return found ?? []
     return this.entries.get(requestKey('GET', url, this.matchOrigin)) ?? []
   }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * Checks the parts of an entry the replay reads, so that a malformed HAR fails when it is indexed,
+ * naming the entry and the field, rather than on every request that matches it. A missing or odd
+ * `status` is valid: the recording of a failed request, replayed as a network error.
+ */
+function checkEntry(entry: HarEntry, what: string): void {
+  const fail = (field: string, must: string) => {
+    throw new TypeError(`${what}: "${field}" must be ${must}`)
+  }
+  const pairsIn = (list: unknown, field: string) => {
+    if (list === undefined) return
+    if (!Array.isArray(list) || !list.every((pair) => isObject(pair) && typeof pair.name === 'string' && typeof pair.value === 'string')) fail(field, 'a list of {name, value} strings')
+  }
+  const contentIn = (content: unknown, field: string) => {
+    if (content === undefined) return
+    if (!isObject(content)) fail(field, 'an object')
+    const { _file } = content as Record<string, unknown>
+    if (_file !== undefined && typeof _file !== 'string') fail(`${field}._file`, 'a string')
+  }
+  const { request, response } = entry as unknown as Record<string, Record<string, unknown>>
+  pairsIn(request.headers, 'request.headers')
+  contentIn(request.postData, 'request.postData')
+  if (!isObject(response)) fail('response', 'an object')
+  pairsIn(response.headers, 'response.headers')
+  const cookies = response.cookies
+  if (cookies !== undefined && (!Array.isArray(cookies) || !cookies.every((cookie) => isObject(cookie) && typeof cookie.name === 'string' && typeof cookie.value === 'string'))) {
+    fail('response.cookies', 'a list of cookies with a name and a value')
+  }
+  contentIn(response.content, 'response.content')
 }
 
 /** Whether any candidate's choice depends on the request body (rule 2), so that it must be read. */

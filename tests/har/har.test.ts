@@ -246,6 +246,25 @@ describe('notFound', () => {
     expect(() => harApp({} as Har)).toThrow(/log.entries/)
     expect(() => harApp(har({ url: 'not a url' }))).toThrow(/HAR entry 0 has no valid request method and URL/)
   })
+
+  test('a malformed entry fails when the HAR is indexed, naming the entry and the field', () => {
+    const broken = (change: (entry: Record<string, any>) => void) => {
+      const recording = har({ url: 'http://x.test/ok' }, { url: 'http://x.test/bad' })
+      change(recording.log.entries[1] as unknown as Record<string, any>)
+      return () => harApp(recording)
+    }
+    expect(broken((e) => delete e.response)).toThrow('HAR entry 1 (GET http://x.test/bad): "response" must be an object')
+    expect(broken((e) => (e.response.headers = { 'content-type': 'text/plain' }))).toThrow('HAR entry 1 (GET http://x.test/bad): "response.headers" must be a list of {name, value} strings')
+    expect(broken((e) => (e.response.headers = [{ name: 'x', value: 1 }]))).toThrow('"response.headers" must be a list of {name, value} strings')
+    expect(broken((e) => (e.request.headers = [null]))).toThrow('HAR entry 1 (GET http://x.test/bad): "request.headers" must be a list of {name, value} strings')
+    expect(broken((e) => (e.response.cookies = { a: '1' }))).toThrow('HAR entry 1 (GET http://x.test/bad): "response.cookies" must be a list of cookies with a name and a value')
+    expect(broken((e) => (e.response.cookies = [null]))).toThrow('"response.cookies" must be a list of cookies with a name and a value')
+    expect(broken((e) => (e.response.content = 'text'))).toThrow('HAR entry 1 (GET http://x.test/bad): "response.content" must be an object')
+    expect(broken((e) => (e.response.content._file = 42))).toThrow('HAR entry 1 (GET http://x.test/bad): "response.content._file" must be a string')
+    expect(broken((e) => (e.request.postData = 'q=1'))).toThrow('HAR entry 1 (GET http://x.test/bad): "request.postData" must be an object')
+    // A recording without a response status (a failed request) is valid: it replays as a network error.
+    expect(broken((e) => (e.response.status = -1))).not.toThrow()
+  })
 })
 
 describe('loading', () => {
@@ -298,7 +317,12 @@ describe('loading', () => {
   test('loadHar refuses an attachment on another origin and a missing one, naming them', async () => {
     const stub = (entries: Har) => vi.stubGlobal('fetch', async (url: string | URL) => (String(url).endsWith('.har') ? new Response(JSON.stringify(entries)) : new Response('', { status: 404 })))
     stub(har({ url: 'http://s.test/a', file: 'http://evil.test/x' }))
-    await expect(loadHar('http://s.test/one.har', { store: 'idb://har-bad1' })).rejects.toThrow(/attachment on another origin: "http:\/\/evil.test\/x"/)
+    await expect(loadHar('http://s.test/one.har', { store: 'idb://har-bad1' })).rejects.toThrow(/attachment outside its folder http:\/\/s.test\/: "http:\/\/evil.test\/x"/)
+    // Beside the HAR means in its directory or below: not any URL of its origin (an API with side effects).
+    for (const file of ['/api/account/delete?confirm=1', '../secrets.txt', 'sub/../../up.txt']) {
+      stub(har({ url: 'http://s.test/a', file }))
+      await expect(loadHar('http://s.test/rec/three.har', { store: 'idb://har-bad3' }), file).rejects.toThrow(`The HAR http://s.test/rec/three.har names an attachment outside its folder http://s.test/rec/: ${JSON.stringify(file)}`)
+    }
     stub(har({ url: 'http://s.test/a', file: 'missing.bin' }))
     await expect(loadHar('http://s.test/two.har', { store: 'idb://har-bad2' })).rejects.toThrow(/Could not load http:\/\/s.test\/missing.bin, an attachment of the HAR http:\/\/s.test\/two.har: HTTP 404/)
   })

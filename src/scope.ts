@@ -16,7 +16,29 @@ export interface ScopeFields {
 // Shared: an empty query costs no allocation per request.
 const EMPTY = new Uint8Array(0)
 
-/** The HTTP scope of a `method` request for `url` (see `splitURL`); `path` is percent-decoded. */
+/**
+ * A decoded path without its `.` and `..` segments (RFC 3986's remove_dot_segments). A URL cannot
+ * hold them (`request.url` resolves them, as browsers do before they send a request), so the path
+ * the router matches must not either: else `/admin/..%2fpublic` (or, from a client that sends it
+ * as is, `/admin/../x`) would be routed under `/admin` while `request.url` says `/public`.
+ */
+function withoutDotSegments(path: string): string {
+  if (!/(^|\/)\.\.?(\/|$)/.test(path)) return path
+  const out: string[] = []
+  const segments = path.split('/')
+  for (const [i, segment] of segments.entries()) {
+    const last = i === segments.length - 1
+    if (segment === '..') {
+      if (out.length > 1) out.pop()
+      if (last) out.push('')
+    } else if (segment === '.') {
+      if (last) out.push('')
+    } else out.push(segment)
+  }
+  return out.join('/') || '/'
+}
+
+/** The HTTP scope of a `method` request for `url` (see `splitURL`); `path` is percent-decoded, dot segments resolved. */
 export function urlScope(url: URLParts, method: string, fields: ScopeFields = {}): HTTPScope {
   return {
     type: 'http',
@@ -24,7 +46,7 @@ export function urlScope(url: URLParts, method: string, fields: ScopeFields = {}
     http_version: '1.1',
     method,
     scheme: url.https ? 'https' : 'http',
-    path: unquotePath(url.pathname),
+    path: withoutDotSegments(unquotePath(url.pathname)),
     raw_path: encodeLatin1(url.pathname),
     query_string: url.query ? encodeLatin1(url.query) : EMPTY,
     root_path: fields.rootPath ?? '',

@@ -56,7 +56,7 @@ export class Router {
   /** The scope with the trailing slash toggled, when a route matches that spelling. */
   private slashRedirect(scope: RequestScope): RequestScope | undefined {
     if (!this.redirectSlashes || routePath(scope) === '/') return undefined
-    const path = scope.path.endsWith('/') ? scope.path.replace(/\/+$/, '') : `${scope.path}/`
+    const path = scope.path.endsWith('/') ? withoutTrailingSlashes(scope.path) : `${scope.path}/`
     const redirected = { ...scope, path }
     return this.routes.some((route) => route.matches(redirected)[0] !== 'none') ? redirected : undefined
   }
@@ -109,4 +109,11 @@ export class Router {
   matches(url: URL, method: string, rootPath = ''): boolean {
     return this.answersURL(url, method, rootPath)
   }
+}
+
+/** `path` less its trailing slashes (Python's rstrip('/')): a loop, as /\/+$/ backtracks quadratically on many slashes. */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length
+  while (end > 0 && path.charCodeAt(end - 1) === 47) end--
+  return path.slice(0, end)
 }

@@ -23,6 +23,6 @@ export function matcher(
   if (filter instanceof RegExp) return (url) => url.origin === origin && filter.test(url.pathname)
   const routed = app as MatchingApp
   const answers = typeof routed.answersURL === 'function' ? routed.answersURL : routed.matches
-  if (typeof answers === 'function') return (url, request) => url.origin === origin && answers.call(routed, url, request.method, rootPath)
+  if (typeof answers === 'function') return (url, request) => url.origin === origin && answers.call(routed, url, request.method.toUpperCase(), rootPath)
   return (url) => url.origin === origin && url.href !== workerURL
 }

@@ -16,6 +16,12 @@ describe('which requests serve() answers', () => {
     expect(owns(...req('https://cdn.example.com/lib.js'))).toBe(false)
   })
 
+  test('a method the page wrote in lower case is matched as the app sees it (upper case)', () => {
+    const router = Object.assign(async () => {}, { answersURL: (url: URL, method: string) => url.pathname === '/api/items' && method === 'PATCH' })
+    const owns = matcher(undefined, router, origin, worker)
+    expect(owns(...req(`${origin}/api/items`, 'patch'))).toBe(true)
+  })
+
   test('default for a router: exactly what its routes match', () => {
     const router = Object.assign(async () => {}, { answersURL: (url: URL, method: string) => url.pathname === '/api/items' && method === 'GET' })
     const owns = matcher(undefined, router, origin, worker)

@@ -53,7 +53,18 @@ function nodeScope(request: IncomingMessage, opts: NodeServerOptions): HTTPScope
     }
     headers.push([encodeLatin1(name), encodeLatin1(raw[i + 1])])
   }
-  const target = request.url ?? '/'
+  let target = request.url ?? '/'
+  // Absolute form (`GET http://a.test/x`, as sent to proxies): its authority names the server (RFC
+  // 9112), checked as a Host is; the scheme is always the connection's, never the client's word.
+  const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)([^#]*)/.exec(target)
+  if (absolute) {
+    // ...and replaces the Host header, which request.url reads.
+    host = absolute[1]
+    target = absolute[2].startsWith('/') ? absolute[2] : `/${absolute[2]}`
+    const named = headers.find(([name]) => name.length === 4 && decodeLatin1(name) === 'host')
+    if (named) named[1] = encodeLatin1(host)
+    else headers.push([encodeLatin1('host'), encodeLatin1(host)])
+  }
   let href: string
   if (target.startsWith('/')) {
     // HTTP/1.0 may send no Host: the address the request came in on (an IPv6 one in brackets).

@@ -361,6 +361,20 @@ describe('createServer (node:http) when things go wrong', () => {
     }
   })
 
+  test("an absolute-form target names the server in place of Host, checked the same way; the scheme is the connection's", async () => {
+    const { port, close } = await serverFor(new App({ routes: [new Route('/{rest:path}', (request) => new JSONResponse({ url: request.url.href, scheme: (request.scope as HTTPScope).scheme, server: (request.scope as HTTPScope).server, host: request.headers.get('host') }))] }))
+    try {
+      const body = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))
+      expect(body(await rawRequest(port, 'GET https://other.example:8443/z?q=1 HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n'))).toEqual({ url: 'http://other.example:8443/z?q=1', scheme: 'http', server: ['other.example', 8443], host: 'other.example:8443' })
+      for (const authority of ['evil.com#', 'a b', '']) {
+        expect(await rawRequest(port, `GET http://${authority}/a HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n`), authority).toMatch(/^HTTP\/1\.1 400 /)
+      }
+      expect(body(await rawRequest(port, 'GET http://h.test/a HTTP/1.1\r\nHost: evil.com#\r\nConnection: close\r\n\r\n')).url).toBe('http://h.test/a')
+    } finally {
+      await close()
+    }
+  })
+
   test('HTTP/1.0 without Host on a dual-stack listener: the URL has the bracketed local address', async () => {
     const { port, close } = await serverFor(new App({ routes: [new Route('/x', (request) => new PlainTextResponse(request.url.href))] }), {}, '::')
     try {

@@ -174,15 +174,20 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
   let settled: PageCookies | null | undefined
   if (pages) setTimeout(() => void pages().then((verdict) => (settled = verdict)))
   const browserFor = (request: Request) => (pages ? browserJar(pages(), self.cookieStore, clientOf.get(request) ?? '', settled) : undefined)
+  const withCredentials = (request: Request) => request.credentials === 'include' || (request.credentials !== 'omit' && new URL(request.url).origin === self.location.origin)
   const handler = handle(app, {
     ...opts,
     onError: (error, request) => {
       if (events.active) events.emit({ type: 'request:error', id: ids.get(request) ?? 0, method: request.method, url: request.url, error: error instanceof Error ? error.message : String(error) })
       onError(error, request)
     },
+    // As the Fetch standard has it: a request with credentials 'omit' (or 'same-origin' to another
+    // origin) sends no cookies, and the Set-Cookie of its response is ignored.
     ...(jar && {
-      cookie: async (request) => jar.cookieHeader(new URL(request.url), siteOf(request), undefined, browserFor(request)),
-      onSetCookie: async (cookies, request) => jar.setCookies(cookies, new URL(request.url), siteOf(request), undefined, browserFor(request)),
+      cookie: async (request) => (withCredentials(request) ? jar.cookieHeader(new URL(request.url), siteOf(request), undefined, browserFor(request)) : ''),
+      onSetCookie: async (cookies, request) => {
+        if (withCredentials(request)) await jar.setCookies(cookies, new URL(request.url), siteOf(request), undefined, browserFor(request))
+      },
     }),
   })
   const owns = matcher(opts.match, app, self.location.origin, self.location.href, opts.rootPath)

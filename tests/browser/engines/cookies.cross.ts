@@ -126,6 +126,23 @@ describe.each(engines)('%s', (engine) => {
   })
 })
 
+describe.each(engines)("%s: a request's credentials mode", (engine) => {
+  const browser = useEngine(engine)
+
+  test("credentials: 'omit' sends none of the jar's cookies, and its response's Set-Cookie is not kept", async () => {
+    const page = await browser.controlledPage()
+    const seen = await page.evaluate(async () => {
+      const cookieOf = async (init?: RequestInit) => ((await (await fetch('/api/cookies/get', init)).json()) as { cookie: string | null }).cookie
+      await fetch('/api/cookies/one?name=session&value=kept')
+      const included = await cookieOf()
+      const omitted = await cookieOf({ credentials: 'omit' })
+      await fetch('/api/cookies/one?name=planted&value=x', { credentials: 'omit' })
+      return { included, omitted, after: await cookieOf() }
+    })
+    expect(seen, JSON.stringify(seen)).toEqual({ included: 'session=kept', omitted: null, after: 'session=kept' })
+  })
+})
+
 describe.each(engines)('%s: one jar for every worker of the origin', (engine) => {
   const browser = useEngine(engine)
 

@@ -1,5 +1,5 @@
 /** An ASGI app served over node:http: streaming both ways, backpressure, and http.disconnect when the client leaves. */
-import { createServer as createHTTPServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { STATUS_CODES, createServer as createHTTPServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { ASGIApp, HTTPScope, Message } from '../types.js'
 import type { RawHeaders } from '../datastructures.js'
 import { decodeLatin1, encodeLatin1, typeName } from '../bytes.js'
@@ -124,7 +124,7 @@ class NodeExchange {
       this.report(error)
       if (this.phase === 'start' && !this.gone) {
         const text = error instanceof ProtocolError ? `Internal Server Error: ${error.message}` : 'Internal Server Error'
-        this.respond(500, 'Internal Server Error', text)
+        this.respond(500, text)
       } else if (this.phase === 'body') this.response.destroy() // a started response cannot turn into an error: cut it short
       // 'done': the whole response went out (a background task failed after it): nothing to undo.
       this.phase = 'done'
@@ -140,12 +140,10 @@ class NodeExchange {
     }
   }
 
-  /** A whole plain-text response of the server's own (500, 413), in place of the app's. */
-  private respond(status: number, reason: string, text: string, close = false): void {
+  /** The server's own answer (500, 413) in place of the app's. */
+  private respond(status: number, text: string, close = false): void {
     try {
-      const headers: Record<string, string | number> = { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) }
-      if (close) headers.connection = 'close'
-      this.response.writeHead(status, reason, headers).end(text)
+      answerPlain(this.response, status, text, close)
     } catch (error) {
       logError(error)
       this.response.destroy()
@@ -188,7 +186,7 @@ class NodeExchange {
       // Too large: a 413 if nothing was answered yet, and the app, which must not read on, is told the client left.
       this.bodyDone = true
       if (this.phase === 'start') {
-        this.respond(413, 'Payload Too Large', tooLarge(this.opts.maxBodySize!), true)
+        this.respond(413, tooLarge(this.opts.maxBodySize!), true)
         this.refused = true
       }
       this.leave()
@@ -268,6 +266,13 @@ function flatHeaders(raw: unknown): string[] {
   return flat
 }
 
+/** A whole plain-text response of the server's own, with its status's own reason phrase (never one the app set first). */
+function answerPlain(response: ServerResponse, status: number, text: string, close: boolean): void {
+  const headers: Record<string, string | number> = { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) }
+  if (close) headers.connection = 'close'
+  response.writeHead(status, STATUS_CODES[status], headers).end(text)
+}
+
 const tooLarge = (limit: number) => `Payload Too Large: the body is over ${limit} bytes`
 
 /** A node:http request listener that answers with `app` (for `http.createServer`, `https.createServer` or a framework). */
@@ -278,16 +283,8 @@ export function nodeHandler(app: ASGIApp, opts: NodeServerOptions = {}): NodeHan
   }
   return (request, response) => {
     const scope = nodeScope(request, opts)
-    if (!scope) {
-      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Bad Request')
-      return
-    }
-    const declared = Number(request.headers['content-length'])
-    if (limit !== undefined && declared > limit) {
-      const text = tooLarge(limit)
-      response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text)
-      return
-    }
+    if (!scope) return answerPlain(response, 400, 'Bad Request', true)
+    if (limit !== undefined && Number(request.headers['content-length']) > limit) return answerPlain(response, 413, tooLarge(limit), true)
     void new NodeExchange(request, response, opts).run(app, scope).catch(logError)
   }
 }

@@ -174,7 +174,7 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
   let settled: PageCookies | null | undefined
   if (pages) setTimeout(() => void pages().then((verdict) => (settled = verdict)))
   const browserFor = (request: Request) => (pages ? browserJar(pages(), self.cookieStore, clientOf.get(request) ?? '', settled) : undefined)
-  const withCredentials = (request: Request) => request.credentials === 'include' || (request.credentials !== 'omit' && new URL(request.url).origin === self.location.origin)
+  const withCredentials = (request: Request, url: URL) => request.credentials === 'include' || (request.credentials !== 'omit' && url.origin === self.location.origin)
   const handler = handle(app, {
     ...opts,
     onError: (error, request) => {
@@ -184,9 +184,13 @@ export function serve(app: ASGIApp, opts: ServeOptions & HandleOptions = {}): Se
     // As the Fetch standard has it: a request with credentials 'omit' (or 'same-origin' to another
     // origin) sends no cookies, and the Set-Cookie of its response is ignored.
     ...(jar && {
-      cookie: async (request) => (withCredentials(request) ? jar.cookieHeader(new URL(request.url), siteOf(request), undefined, browserFor(request)) : ''),
+      cookie: async (request) => {
+        const url = new URL(request.url)
+        return withCredentials(request, url) ? jar.cookieHeader(url, siteOf(request), undefined, browserFor(request)) : ''
+      },
       onSetCookie: async (cookies, request) => {
-        if (withCredentials(request)) await jar.setCookies(cookies, new URL(request.url), siteOf(request), undefined, browserFor(request))
+        const url = new URL(request.url)
+        if (withCredentials(request, url)) await jar.setCookies(cookies, url, siteOf(request), undefined, browserFor(request))
       },
     }),
   })
